@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import ServiceLifecycle
+import TallyAPISpec
+import TallyCore
+import TallyStore
+
+/// Builds the Tally server: the router with every route and middleware, and the background
+/// services that run beside it. Plain functions, so tests build the same app they test.
+public func buildApplication(
+    configuration: ServerConfiguration,
+    store: any TallyStore,
+    metrics: ServerMetrics = ServerMetrics(),
+    logger: Logger,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    let router = try buildRouter(configuration: configuration, store: store, metrics: metrics)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Tally"),
+        services: [IdempotencyKeyPurge(store: store, retention: configuration.idempotencyRetention, now: configuration.now)],
+        onServerRunning: onServerRunning,
+        logger: logger
+    )
+}
+
+public func buildRouter(
+    configuration: ServerConfiguration, store: any TallyStore, metrics: ServerMetrics
+) throws -> Router<TallyRequestContext> {
+    let router = Router(context: TallyRequestContext.self)
+    let transport = RecordingTransport(router: router)
+    let api = TallyAPI(store: store, configuration: configuration)
+    try api.registerHandlers(on: transport)
+
+    router.addMiddleware {
+        RequestLogMiddleware(metrics: metrics)
+        ProblemMiddleware(routes: transport.table)
+        AuthMiddleware(store: store, now: configuration.now, usage: KeyUsageRecorder())
+        RateLimitMiddleware(
+            limiter: RateLimiter(limit: configuration.rateLimit, window: configuration.rateLimitWindow), metrics: metrics,
+            now: configuration.now)
+        BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes)
+        IdempotencyMiddleware(store: store, now: configuration.now)
+    }
+
+    let specBytes = APISpec.bytes
+    router.get("/openapi.yaml") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: specBytes)))
+    }
+    let docsPage = try APIReferencePage.render(yaml: APISpec.yaml)
+    router.get("/docs") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: docsPage)))
+    }
+    router.get("/metrics") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
+    }
+    router.get("/") { _, _ in
+        Response(status: .seeOther, headers: [.location: "/docs"])
+    }
+    return router
+}
+
+/// Forgets `Idempotency-Key`s older than the retention period, once an hour.
+struct IdempotencyKeyPurge: Service {
+    let store: any TallyStore
+    let retention: Duration
+    let now: @Sendable () -> Date
+
+    func run() async throws {
+        let seconds = Double(retention.components.seconds)
+        do {
+            try await cancelWhenGracefulShutdown {
+                while true {
+                    try? await store.purgeIdempotencyKeys(before: now().addingTimeInterval(-seconds))
+                    try await Task.sleep(for: .seconds(3600))
+                }
+            }
+        } catch is CancellationError {
+            return
+        }
+    }
+}

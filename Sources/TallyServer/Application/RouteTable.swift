@@ -1,0 +1,46 @@
+import HTTPTypes
+import Hummingbird
+import OpenAPIHummingbird
+import OpenAPIRuntime
+
+/// The routes the API registers, kept so an unmatched method can be answered with 405 and `Allow`.
+struct RouteTable: Sendable {
+    private(set) var routes: [(segments: [Substring], method: String)] = []
+
+    mutating func add(path: String, method: HTTPRequest.Method) {
+        routes.append((path.split(separator: "/"), method.rawValue))
+    }
+
+    func methods(forPath path: String) -> [String] {
+        let segments = path.split(separator: "/")
+        var methods: [String] = []
+        for route in routes where route.segments.count == segments.count {
+            let matches = zip(route.segments, segments).allSatisfy { pattern, segment in
+                pattern.hasPrefix(":") || pattern.hasPrefix("{") || pattern == segment
+            }
+            if matches, !methods.contains(route.method) { methods.append(route.method) }
+        }
+        return methods
+    }
+}
+
+/// Registers the generated handlers on the router and records each route in a `RouteTable`.
+final class RecordingTransport: ServerTransport {
+    let router: Router<TallyRequestContext>
+    var table = RouteTable()
+
+    init(router: Router<TallyRequestContext>) {
+        self.router = router
+    }
+
+    func register(
+        _ handler: @escaping @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (
+            HTTPResponse, HTTPBody?
+        ),
+        method: HTTPRequest.Method,
+        path: String
+    ) throws {
+        table.add(path: path, method: method)
+        try router.register(handler, method: method, path: path)
+    }
+}

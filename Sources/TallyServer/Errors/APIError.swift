@@ -1,0 +1,95 @@
+import HTTPTypes
+import TallyCore
+
+/// An error on its way to the client as RFC 9457 problem+json. Every failure becomes one of
+/// these in `ProblemMapping`, the only place errors are translated.
+struct APIError: Error, Sendable {
+    var status: HTTPResponse.Status
+    /// A short slug for the problem type, such as `validation-failed`.
+    var slug: String
+    var title: String
+    var detail: String?
+    var fieldErrors: [FieldError] = []
+    var existingID: String?
+    var headers: HTTPFields = [:]
+
+    static func badRequest(_ detail: String, errors: [FieldError] = []) -> APIError {
+        APIError(status: .badRequest, slug: "bad-request", title: "Bad request", detail: detail, fieldErrors: errors)
+    }
+
+    static func malformedJSON(_ detail: String) -> APIError {
+        APIError(status: .badRequest, slug: "malformed-json", title: "Malformed JSON", detail: detail)
+    }
+
+    static func unauthorized(_ detail: String) -> APIError {
+        APIError(
+            status: .unauthorized, slug: "unauthorized", title: "Unauthorized", detail: detail,
+            headers: [.wwwAuthenticate: #"Bearer realm="tally""#])
+    }
+
+    static func forbidden(_ detail: String) -> APIError {
+        APIError(status: .forbidden, slug: "forbidden", title: "Forbidden", detail: detail)
+    }
+
+    static func notFound(_ detail: String) -> APIError {
+        APIError(status: .notFound, slug: "not-found", title: "Not found", detail: detail)
+    }
+
+    static func methodNotAllowed(_ method: HTTPRequest.Method, allowed: [String]) -> APIError {
+        APIError(
+            status: .methodNotAllowed, slug: "method-not-allowed", title: "Method not allowed",
+            detail: "\(method.rawValue) is not allowed here; use \(allowed.joined(separator: ", "))",
+            headers: [.allow: allowed.joined(separator: ", ")])
+    }
+
+    static func conflict(_ detail: String, existingID: String? = nil) -> APIError {
+        APIError(status: .conflict, slug: "conflict", title: "Conflict", detail: detail, existingID: existingID)
+    }
+
+    static func validation(_ errors: [FieldError]) -> APIError {
+        let summary = errors.map { "\($0.pointer.dropFirst(2)) \($0.detail)" }.joined(separator: "; ")
+        return APIError(
+            status: .unprocessableContent, slug: "validation-failed", title: "Validation failed", detail: summary,
+            fieldErrors: errors)
+    }
+
+    static func unprocessable(_ slug: String, _ title: String, _ detail: String) -> APIError {
+        APIError(status: .unprocessableContent, slug: slug, title: title, detail: detail)
+    }
+
+    static func contentTooLarge(limit: Int) -> APIError {
+        APIError(
+            status: .contentTooLarge, slug: "content-too-large", title: "Content too large",
+            detail: "the request body is over the limit of \(limit) bytes")
+    }
+
+    static func unsupportedMediaType(_ detail: String) -> APIError {
+        APIError(status: .unsupportedMediaType, slug: "unsupported-media-type", title: "Unsupported media type", detail: detail)
+    }
+
+    static func rateLimited(retryAfter seconds: Int) -> APIError {
+        APIError(
+            status: .tooManyRequests, slug: "rate-limited", title: "Too many requests",
+            detail: "this API key has used its requests for this minute; retry in \(seconds) s",
+            headers: [.retryAfter: String(seconds)])
+    }
+
+    static func unavailable(_ detail: String) -> APIError {
+        APIError(status: .serviceUnavailable, slug: "unavailable", title: "Service unavailable", detail: detail)
+    }
+
+    static let internalError = APIError(
+        status: .internalServerError, slug: "internal-error", title: "Internal server error",
+        detail: "the server failed to answer; the request id in this response is in its log")
+}
+
+extension HTTPField.Name {
+    static let requestID = Self("X-Request-Id")!
+    static let idempotencyKey = Self("Idempotency-Key")!
+    static let idempotentReplayed = Self("Idempotent-Replayed")!
+    static let rateLimitLimit = Self("X-RateLimit-Limit")!
+    static let rateLimitRemaining = Self("X-RateLimit-Remaining")!
+    static let rateLimitReset = Self("X-RateLimit-Reset")!
+    static let rateLimit = Self("RateLimit")!
+    static let rateLimitPolicy = Self("RateLimit-Policy")!
+}

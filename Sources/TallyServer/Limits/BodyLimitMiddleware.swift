@@ -1,0 +1,29 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Reads a request body up to the size limit (413 beyond it) so the layers below can hash it
+/// for idempotency and look at it for explicit nulls.
+struct BodyLimitMiddleware: RouterMiddleware {
+    typealias Context = TallyRequestContext
+    let maxBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        guard request.method != .get, request.method != .head else { return try await next(request, context) }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
+            throw APIError.contentTooLarge(limit: maxBytes)
+        }
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: maxBytes)
+        } catch is NIOTooManyBytesError {
+            throw APIError.contentTooLarge(limit: maxBytes)
+        }
+        return try await RawBody.$bytes.withValue(Array(buffer: buffer)) {
+            try await next(request, context)
+        }
+    }
+}

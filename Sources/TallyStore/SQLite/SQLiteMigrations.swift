@@ -1,0 +1,81 @@
+import GRDB
+
+/// The schema, one migration per change. Never edit a migration that has shipped: add one.
+enum SQLiteMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("1-users-logs-appointments-keys") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE users (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        email TEXT,
+                        role TEXT NOT NULL,
+                        timezone TEXT NOT NULL,
+                        created_at DATETIME NOT NULL,
+                        updated_at DATETIME NOT NULL
+                    );
+                    CREATE TABLE daily_logs (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        date TEXT NOT NULL,
+                        reviews INTEGER NOT NULL,
+                        demos INTEGER NOT NULL,
+                        callbacks INTEGER NOT NULL,
+                        notes TEXT,
+                        created_at DATETIME NOT NULL,
+                        updated_at DATETIME NOT NULL,
+                        UNIQUE (user_id, date)
+                    );
+                    CREATE INDEX daily_logs_by_date ON daily_logs(date, id);
+                    CREATE INDEX daily_logs_by_update ON daily_logs(updated_at);
+                    CREATE TABLE appointments (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        customer_name TEXT NOT NULL,
+                        appointment_date TEXT NOT NULL,
+                        starts_at DATETIME NOT NULL,
+                        status TEXT NOT NULL,
+                        duration_minutes INTEGER,
+                        customer_email TEXT,
+                        customer_phone TEXT,
+                        address TEXT,
+                        notes TEXT,
+                        metadata TEXT NOT NULL DEFAULT '{}',
+                        created_at DATETIME NOT NULL,
+                        updated_at DATETIME NOT NULL
+                    );
+                    CREATE INDEX appointments_by_time ON appointments(starts_at, id);
+                    CREATE INDEX appointments_by_user ON appointments(user_id, starts_at);
+                    CREATE INDEX appointments_by_update ON appointments(updated_at);
+                    CREATE TABLE api_keys (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        prefix TEXT NOT NULL,
+                        lookup TEXT NOT NULL UNIQUE,
+                        secret_hash BLOB NOT NULL,
+                        scopes TEXT NOT NULL,
+                        user_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+                        created_at DATETIME NOT NULL,
+                        last_used_at DATETIME,
+                        expires_at DATETIME,
+                        revoked_at DATETIME
+                    );
+                    CREATE TABLE idempotency_keys (
+                        api_key_id TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        created_at DATETIME NOT NULL,
+                        status INTEGER,
+                        content_type TEXT,
+                        location TEXT,
+                        body BLOB,
+                        PRIMARY KEY (api_key_id, key)
+                    );
+                    CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at);
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+import Foundation
+import TallyServer
+
+@main
+struct Tally: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tally",
+        abstract: "Tally: a self-hosted time- and goal-tracking hub.",
+        version: TallyVersion.current,
+        subcommands: [Serve.self, Users.self, Keys.self, OpenAPI.self]
+    )
+}

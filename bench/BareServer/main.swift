@@ -1,0 +1,9 @@
+import Hummingbird
+
+// The peer of bench/api: a bare Hummingbird route with no middleware, no auth and no database,
+// built with the same compiler and settings as `tally`. Usage: tally-bench-bare [port]
+let port = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 8002
+let router = Router()
+router.get("/bare") { _, _ in "ok" }
+let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+try await app.runService()
