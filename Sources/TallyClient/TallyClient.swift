@@ -29,6 +29,7 @@ public struct TallyClient: Sendable {
     ) {
         raw = Client(
             serverURL: baseURL,
+            configuration: .init(dateTranscoder: LenientISO8601DateTranscoder()),
             transport: AsyncHTTPClientTransport(configuration: .init(client: httpClient, timeout: timeout)),
             middlewares: [ProblemErrorMiddleware(), RetryMiddleware(policy: retry), BearerAuthMiddleware(apiKey: apiKey)]
         )

@@ -26,14 +26,18 @@ public enum RFC3339 {
         var fraction = 0.0
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
-            var scale = 0.1
+            var digits = 0
+            var scale = 1.0
             let start = index
             while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
-                fraction += Double(bytes[index] - UInt8(ascii: "0")) * scale
-                scale /= 10
+                if index - start < 9 {
+                    digits = digits * 10 + Int(bytes[index] - UInt8(ascii: "0"))
+                    scale *= 10
+                }
                 index += 1
             }
             guard index > start else { return nil }
+            fraction = Double(digits) / scale
         }
         guard index < bytes.count else { return nil }
         var offsetSeconds = 0
@@ -62,5 +66,56 @@ public enum RFC3339 {
         let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
+    }
+}
+
+extension RFC3339 {
+    /// `2026-11-23T13:00:00.000Z`: UTC, millisecond precision.
+    public static func format(_ date: Date) -> String {
+        let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        var days = Int(totalMilliseconds / 86_400_000)
+        var milliseconds = Int(totalMilliseconds % 86_400_000)
+        if milliseconds < 0 {
+            milliseconds += 86_400_000
+            days -= 1
+        }
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        let seconds = milliseconds / 1000
+        var bytes = [UInt8](repeating: 0, count: 24)
+        func put(_ value: Int, _ width: Int, at offset: Int) {
+            var value = value
+            for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+        }
+        put(year, 4, at: 0)
+        bytes[4] = UInt8(ascii: "-")
+        put(month, 2, at: 5)
+        bytes[7] = UInt8(ascii: "-")
+        put(day, 2, at: 8)
+        bytes[10] = UInt8(ascii: "T")
+        put(seconds / 3600, 2, at: 11)
+        bytes[13] = UInt8(ascii: ":")
+        put(seconds / 60 % 60, 2, at: 14)
+        bytes[16] = UInt8(ascii: ":")
+        put(seconds % 60, 2, at: 17)
+        bytes[19] = UInt8(ascii: ".")
+        put(milliseconds % 1000, 3, at: 20)
+        bytes[23] = UInt8(ascii: "Z")
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The civil date of a day count from 1970-01-01 (Howard Hinnant's algorithm).
+    public static func civilDate(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -87,7 +87,9 @@ import Testing
         for arguments in cases {
             let result = try await TallyProcess.run(arguments, in: directory)
             #expect(result.status != 0, "\(arguments) succeeded")
-            let lines = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("Help:") && !$0.hasPrefix("Usage:") }
+            let lines = result.stderr.split(separator: "\n").filter {
+                !$0.hasPrefix("Help:") && !$0.hasPrefix("Usage:") && !$0.hasPrefix("  ")
+            }
             #expect(lines.count == 1, "\(arguments): \(result.stderr)")
         }
         let postgres = try await TallyProcess.run(["serve", "--database", "postgres://tally@localhost/tally"], in: directory)

@@ -61,3 +61,19 @@ import Testing
         }
     }
 }
+
+@Suite struct RFC3339FormatTests {
+    @Test func formatsUTCWithMilliseconds() throws {
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 1_795_442_400.25)) == "2026-11-23T14:00:00.250Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
+    }
+
+    @Test func formatThenParseRoundTripsToTheMillisecond() throws {
+        for step in stride(from: -3_000_000_000.0, through: 3_000_000_000.0, by: 7_777_777.123) {
+            let date = Date(timeIntervalSince1970: (step * 1000).rounded() / 1000)
+            let parsed = try #require(RFC3339.parse(RFC3339.format(date)))
+            #expect(abs(parsed.timeIntervalSince1970 - date.timeIntervalSince1970) < 0.0005)
+        }
+    }
+}

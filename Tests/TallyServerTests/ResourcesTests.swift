@@ -22,7 +22,7 @@ import TallyCore
             let patched = try await server.send(.PATCH, "/v1/users/user123", json: #"{"email":null,"role":"admin"}"#)
             #expect(patched.status == 200)
             let body = try patched.json()
-            #expect(body["email"] is NSNull)
+            #expect(body["email"] == nil)
             #expect(body["role"] as? String == "admin")
             #expect(body["name"] as? String == "Ann de Vries")
 
@@ -79,7 +79,8 @@ import TallyCore
             let updated = try await client.updateDailyLog(id: log.id, reviews: 7, notes: "good day")
             #expect(updated.reviews == 7 && updated.demos == 3 && updated.notes == "good day")
             let cleared = try await server.send(.PATCH, "/v1/daily-logs/\(log.id)", json: #"{"notes":null}"#)
-            #expect(try cleared.json()["notes"] is NSNull)
+            #expect(try cleared.json()["notes"] == nil)
+            #expect(try await client.dailyLog(id: log.id).notes == nil)
 
             let badDate = try await server.send(.GET, "/v1/daily-logs?date=2026-02-30")
             #expect(badDate.status == 400)
@@ -130,7 +131,7 @@ import TallyCore
     }
 
     @Test func appointmentsKeepExtraFieldsAsMetadata() async throws {
-        try await TestServer.run { server in
+        try await TestServer.run(configure: { $0.defaultTimezone = "Europe/Amsterdam" }) { server in
             let client = server.client()
             _ = try await client.createUser(id: "user123", name: "Ann", timezone: "Europe/Amsterdam")
             let response = try await server.send(
@@ -164,7 +165,7 @@ import TallyCore
                 json: #"{"status":"completed","address":null,"metadata":{"windows":8,"lead_source":null}}"#)
             let patchedBody = try patched.json()
             #expect(patchedBody["status"] as? String == "completed")
-            #expect(patchedBody["address"] is NSNull)
+            #expect(patchedBody["address"] == nil)
             #expect((patchedBody["metadata"] as? [String: Any])?["windows"] as? Int == 8)
             #expect((patchedBody["metadata"] as? [String: Any])?["lead_source"] == nil)
 

@@ -26,7 +26,8 @@ struct TestServer {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("tally.sqlite").path
-        let store = try SQLiteStore(path: path)
+        let metrics = ServerMetrics()
+        let store = try SQLiteStore(path: path, activity: metrics.database)
         let secret = APIKeySecret.generate()
         try await store.createAPIKey(
             secret.record(
@@ -38,7 +39,7 @@ struct TestServer {
         configure(&configuration)
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = try buildApplication(configuration: configuration, store: store, logger: logger) { channel in
+        let app = try buildApplication(configuration: configuration, store: store, metrics: metrics, logger: logger) { channel in
             continuation.yield(channel.localAddress?.port ?? 0)
             continuation.finish()
         }

@@ -10,7 +10,10 @@ extension TallyAPI {
         try Caller.require(.read)
         let query = input.query
         let limit = try pageSize(query.limit)
-        let zone = TimeZone(identifier: configuration.defaultTimezone) ?? .gmt
+        // Dates in the filters are days in the filtered user's timezone, else the server's default.
+        let zone =
+            query.userId != nil
+            ? try await timeZone(of: query.userId!) : TimeZone(identifier: configuration.defaultTimezone) ?? .gmt
         var from: Date?
         var before: Date?
         if let text = query.from {

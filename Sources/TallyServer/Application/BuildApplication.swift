@@ -32,13 +32,11 @@ public func buildRouter(
     configuration: ServerConfiguration, store: any TallyStore, metrics: ServerMetrics
 ) throws -> Router<TallyRequestContext> {
     let router = Router(context: TallyRequestContext.self)
-    let transport = RecordingTransport(router: router)
-    let api = TallyAPI(store: store, configuration: configuration)
-    try api.registerHandlers(on: transport)
-
+    let routes = RouteTableBox()
+    // Middleware wraps only the routes added after it, so it comes first.
     router.addMiddleware {
         RequestLogMiddleware(metrics: metrics)
-        ProblemMiddleware(routes: transport.table)
+        ProblemMiddleware(routes: routes)
         AuthMiddleware(store: store, now: configuration.now, usage: KeyUsageRecorder())
         RateLimitMiddleware(
             limiter: RateLimiter(limit: configuration.rateLimit, window: configuration.rateLimitWindow), metrics: metrics,
@@ -46,6 +44,12 @@ public func buildRouter(
         BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes)
         IdempotencyMiddleware(store: store, now: configuration.now)
     }
+    let transport = RecordingTransport(router: router)
+    let api = TallyAPI(store: store, configuration: configuration)
+    try api.registerHandlers(
+        on: transport,
+        configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.withoutEscapingSlashes]))
+    routes.table = transport.table
 
     let specBytes = APISpec.bytes
     router.get("/openapi.yaml") { _, _ in

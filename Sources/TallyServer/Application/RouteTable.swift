@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import OpenAPIHummingbird
@@ -24,6 +25,14 @@ struct RouteTable: Sendable {
     }
 }
 
+/// The route table, filled once the routes are registered (after the middleware that reads it).
+final class RouteTableBox: @unchecked Sendable {
+    /// Written once while the router is built, before the server accepts requests.
+    var table = RouteTable()
+
+    func methods(forPath path: String) -> [String] { table.methods(forPath: path) }
+}
+
 /// Registers the generated handlers on the router and records each route in a `RouteTable`.
 final class RecordingTransport: ServerTransport {
     let router: Router<TallyRequestContext>
@@ -41,6 +50,14 @@ final class RecordingTransport: ServerTransport {
         path: String
     ) throws {
         table.add(path: path, method: method)
-        try router.register(handler, method: method, path: path)
+        router.register(
+            { request, body, metadata in
+                var (response, responseBody) = try await handler(request, body, metadata)
+                // The generated code percent-encodes header values; a Location is a plain path.
+                if let location = response.headerFields[.location] {
+                    response.headerFields[.location] = location.removingPercentEncoding ?? location
+                }
+                return (response, responseBody)
+            }, method: method, path: path)
     }
 }

@@ -7,7 +7,7 @@ import Logging
 /// when the path exists with other methods, 405 with `Allow`.
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = TallyRequestContext
-    let routes: RouteTable
+    let routes: RouteTableBox
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -16,7 +16,8 @@ struct ProblemMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             var (apiError, serverFault) = ProblemMapping.apiError(for: error)
-            if apiError.status == .notFound, context.endpointPath == nil {
+            // Hummingbird names the route of unmatched requests "NotFound".
+            if apiError.status == .notFound, context.endpointPath == nil || context.endpointPath == "NotFound" {
                 let allowed = routes.methods(forPath: request.uri.path)
                 if !allowed.isEmpty { apiError = .methodNotAllowed(request.method, allowed: allowed) }
             }
