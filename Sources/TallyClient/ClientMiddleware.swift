@@ -58,6 +58,12 @@ struct RetryMiddleware: ClientMiddleware {
         _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
+        // Repeating a request must not repeat its effect: retry reads, idempotent methods and
+        // POSTs that carry an Idempotency-Key; never the health check, whose 503 is its answer.
+        let repeatable =
+            [.get, .head, .put, .delete, .options].contains(request.method)
+            || request.headerFields[HTTPField.Name("Idempotency-Key")!] != nil
+        guard repeatable, operationID != "getHealth" else { return try await next(request, body, baseURL) }
         let replayableBody: HTTPBody?
         if let body, body.iterationBehavior == .single {
             replayableBody = HTTPBody(try await [UInt8](collecting: body, upTo: 64 << 20))
@@ -109,7 +115,8 @@ struct ProblemErrorMiddleware: ClientMiddleware {
     ) async throws -> (HTTPResponse, HTTPBody?) {
         let (response, responseBody) = try await next(request, body, baseURL)
         let status = response.status.code
-        guard status >= 300 else { return (response, responseBody) }
+        // /health documents its 503 as an answer, not a failure.
+        guard status >= 300, !(operationID == "getHealth" && status == 503) else { return (response, responseBody) }
         var problem: Problem?
         if let responseBody {
             let bytes = try await [UInt8](collecting: responseBody, upTo: 1 << 20)

@@ -43,11 +43,22 @@ public struct Appointment: Sendable, Equatable {
         self.updatedAt = updatedAt
     }
 
-    /// The fields the API knows; everything else a client sends goes to `metadata`.
+    /// The fields a client sets; everything else it sends is kept in `metadata`.
     public static let knownFields: Set<String> = [
-        "id", "user_id", "customer_name", "appointment_date", "status", "duration_minutes", "customer_email",
-        "customer_phone", "address", "notes", "metadata", "created_at", "updated_at",
+        "user_id", "customer_name", "appointment_date", "status", "duration_minutes", "customer_email",
+        "customer_phone", "address", "notes",
     ]
+
+    /// The metadata a booking request carries: its unknown top-level fields, with the contents
+    /// of a `metadata` object it sent merged in (so nothing a client sends is lost).
+    public static func metadata(fromUnknownFields fields: [String: JSONValue]) -> [String: JSONValue] {
+        var metadata = fields.filter { !knownFields.contains($0.key) }
+        if case .object(let sent) = metadata["metadata"] {
+            metadata.removeValue(forKey: "metadata")
+            metadata.merge(sent) { _, sentValue in sentValue }
+        }
+        return metadata
+    }
 
     public func validate() throws(ValidationError) {
         var problems = FieldProblems()

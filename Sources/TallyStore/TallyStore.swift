@@ -122,6 +122,9 @@ public struct IdempotentRequest: Sendable {
     public var fingerprint: String
     public var at: Date
 
+    /// How long an unanswered claim holds its key before another request may take it.
+    public static let lease: TimeInterval = 60
+
     public init(apiKeyID: String, key: String, fingerprint: String, at: Date) {
         self.apiKeyID = apiKeyID
         self.key = key

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Testing
+import TallyClient
 
 @Suite(.serialized) struct BinaryTests {
     @Test func servesOnTheSQLiteDefaultAndStopsCleanlyOnSIGTERM() async throws {
@@ -12,6 +13,7 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("tally.sqlite").path))
         server.terminate(signal: SIGTERM)
         #expect(try await server.waitForExit(timeout: .seconds(15)) == 0)
+        server.drainOutput()
         // Every log line is one JSON object, and the request was logged with its id.
         let lines = server.stderr.split(separator: "\n")
         #expect(!lines.isEmpty)
@@ -67,9 +69,25 @@ import Testing
         let keyID = try #require(listedKeys?.first?["id"] as? String)
         #expect(listedKeys?.first?["last_used_at"] is String)
 
+        // The Swift client library against the binary, with the key the CLI made.
+        let client = TallyClient(baseURL: url, apiKey: secret)
+        let log = try await client.createDailyLog(userID: "user123", reviews: 5, demos: 3, callbacks: 2, date: "2026-11-20")
+        #expect(try await client.dailyLogs(date: "2026-11-20").map(\.id) == [log.id])
+        let visit = try await client.createAppointment(
+            userID: "user123", customerName: "Familie Jansen", appointmentDate: "2026-11-23T14:00:00+01:00",
+            extra: ["windows": 7])
+        #expect(visit.metadata.additionalProperties.value["windows"] as? Int == 7)
+        await #expect(throws: TallyClientError.self) { _ = try await client.apiKeys() }
+
         let revoked = try await TallyProcess.run(["keys", "revoke", keyID], in: directory, environment: environment)
         #expect(revoked.status == 0)
         #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code == 401)
+        await #expect {
+            _ = try await client.users()
+        } throws: { error in
+            if case TallyClientError.unauthorized = error { return true }
+            return false
+        }
         #expect(!server.stderr.contains(secret), "the key appeared in the server log")
     }
 

@@ -5,6 +5,7 @@ import Synchronization
 final class TallyProcess: @unchecked Sendable {
     let process = Process()
     private let captured = CapturedOutput()
+    private let pipes = (stdout: Pipe(), stderr: Pipe())
 
     /// The directory holding the test bundle also holds the `tally` binary SwiftPM built.
     static var binary: URL {
@@ -26,8 +27,7 @@ final class TallyProcess: @unchecked Sendable {
         var merged = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TALLY_") }
         for (key, value) in environment { merged[key] = value }
         process.environment = merged
-        let stdout = Pipe()
-        let stderr = Pipe()
+        let (stdout, stderr) = pipes
         process.standardOutput = stdout
         process.standardError = stderr
         let captured = self.captured
@@ -51,7 +51,7 @@ final class TallyProcess: @unchecked Sendable {
     ) {
         let child = try TallyProcess(arguments, in: directory, environment: environment)
         let status = try await child.waitForExit(timeout: .seconds(60))
-        try await Task.sleep(for: .milliseconds(50))
+        child.drainOutput()
         return (status, child.stdout, child.stderr)
     }
 
@@ -82,6 +82,15 @@ final class TallyProcess: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         throw E2EFailure("tally serve did not start listening: \(stderr)")
+    }
+
+    /// After exit: reads what is still in the pipes, so no output is cut short.
+    func drainOutput() {
+        for (pipe, isStdout) in [(pipes.stdout, true), (pipes.stderr, false)] {
+            pipe.fileHandleForReading.readabilityHandler = nil
+            let rest = pipe.fileHandleForReading.readDataToEndOfFile()
+            captured.value.withLock { isStdout ? $0.stdout.append(rest) : $0.stderr.append(rest) }
+        }
     }
 
     func terminate(signal: Int32 = SIGTERM) {

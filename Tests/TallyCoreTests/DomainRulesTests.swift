@@ -77,3 +77,13 @@ import Testing
         #expect(!Identifier.isValidClientChosen(String(repeating: "a", count: 65)))
     }
 }
+
+@Suite struct AppointmentMetadataTests {
+    @Test func unknownFieldsAndASentMetadataObjectAreKept() {
+        let metadata = Appointment.metadata(fromUnknownFields: [
+            "user_id": .string("u1"), "customer_name": .string("Jansen"), "windows": .integer(7), "id": .string("mine"),
+            "metadata": .object(["crm_id": .string("A-17")]),
+        ])
+        #expect(metadata == ["windows": .integer(7), "id": .string("mine"), "crm_id": .string("A-17")])
+    }
+}

@@ -81,6 +81,17 @@ import TallyClient
         }
     }
 
+    @Test func guessingKeysIsRateLimitedPerAddress() async throws {
+        try await TestServer.run(configure: { $0.rateLimit = 3 }) { server in
+            for _ in 0..<3 {
+                #expect(try await server.send(.GET, "/v1/users", key: "tly_wrong").status == 401)
+            }
+            let limited = try await server.send(.GET, "/v1/users", key: "tly_wrong")
+            #expect(limited.status == 429)
+            #expect(limited.header("Retry-After") != nil)
+        }
+    }
+
     @Test func clientRetries429HonouringRetryAfter() async throws {
         try await TestServer.run(configure: {
             $0.rateLimit = 1

@@ -79,7 +79,10 @@ import Testing
                 #expect(docs.text.contains(#"id="\#(operation)""#))
             }
             #expect(docs.text.contains(#"id="problem-validation-failed""#))
-            #expect(!docs.text.contains("http://") || !docs.text.contains("<script src="))
+            // Nothing is loaded from elsewhere: no script, style or image from another host.
+            for attribute in ["src=\"http", "href=\"http", "src='http", "@import", "url(http"] {
+                #expect(!docs.text.contains(attribute), "the page loads \(attribute)…")
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TallyClient
 import TallyCore
+import TallyStore
 
 @Suite struct ResourcesTests {
     @Test func usersCanBeCreatedWithChosenIdsAndChanged() async throws {
@@ -94,6 +95,53 @@ import TallyCore
         }
     }
 
+    @Test func failedChangesLeaveTheDataAsItWas() async throws {
+        try await TestServer.run { server in
+            let client = server.client()
+            _ = try await client.createUser(id: "u1", name: "Ann", timezone: "Europe/Amsterdam")
+            let first = try await client.createDailyLog(userID: "u1", reviews: 1, demos: 1, callbacks: 1, date: "2026-11-20")
+            let second = try await client.createDailyLog(userID: "u1", reviews: 2, demos: 2, callbacks: 2, date: "2026-11-21")
+            let moved = try await server.send(
+                .PATCH, "/v1/daily-logs/\(second.id)", json: #"{"date":"2026-11-20","reviews":9}"#)
+            #expect(moved.status == 409)
+            #expect(try moved.json()["existing_id"] as? String == first.id)
+            let unchanged = try await client.dailyLog(id: second.id)
+            #expect(unchanged.date == "2026-11-21" && unchanged.reviews == 2)
+
+            let badZone = try await server.send(.PATCH, "/v1/users/u1", json: #"{"name":"Changed","timezone":"Nowhere/City"}"#)
+            #expect(badZone.status == 422)
+            let user = try await client.user(id: "u1")
+            #expect(user.name == "Ann" && user.timezone == "Europe/Amsterdam")
+        }
+    }
+
+    @Test func createdAPIKeysAreNeverStored() async throws {
+        try await TestServer.run { server in
+            let response = try await server.send(
+                .POST, "/v1/api-keys", headers: [("Idempotency-Key", "key-1")], json: #"{"name":"CRM","scopes":["read"]}"#)
+            #expect(response.status == 201)
+            let secret = try #require(try response.json()["key"] as? String)
+            #expect(try await server.send(.GET, "/v1/users", key: secret).status == 200)
+            let files = ["", "-wal"].compactMap { try? Data(contentsOf: URL(fileURLWithPath: server.databasePath + $0)) }
+            #expect(!files.isEmpty)
+            for bytes in files { #expect(bytes.range(of: Data(secret.utf8)) == nil) }
+        }
+    }
+
+    @Test func expiredKeysAre401() async throws {
+        try await TestServer.run { server in
+            let secret = APIKeySecret.generate()
+            try await server.store.createAPIKey(
+                secret.record(
+                    id: "key_old", name: "old", scopes: [.read], userID: nil, createdAt: Date().addingTimeInterval(-7200),
+                    expiresAt: Date().addingTimeInterval(-60)))
+            #expect(try await server.send(.GET, "/v1/users", key: secret.value).status == 401)
+            let past = try await server.send(
+                .POST, "/v1/api-keys", json: #"{"name":"late","expires_at":"2020-01-01T00:00:00Z"}"#)
+            #expect(past.status == 422)
+        }
+    }
+
     @Test func dateDefaultsToTodayInTheUsersTimezone() async throws {
         // 23:30 UTC on the 21st is already the 22nd in Kiritimati (UTC+14) and the 21st in Honolulu.
         let instant = RFC3339.parse("2026-11-21T23:30:00Z")!
@@ -177,7 +225,8 @@ import TallyCore
             let badStatus = try await server.send(
                 .POST, "/v1/appointments",
                 json: #"{"user_id":"user123","customer_name":"X","appointment_date":"2026-11-23","status":"maybe"}"#)
-            #expect(badStatus.status == 422 || badStatus.status == 400)
+            #expect(badStatus.status == 422)
+            #expect(badStatus.text.contains("#/status"))
             #expect(try await client.appointments().count == 2)
         }
     }
@@ -205,10 +254,21 @@ import TallyCore
                 .POST, "/v1/daily-logs", headers: [("Idempotency-Key", "abc-2")],
                 json: #"{"user_id":"ghost","date":"2026-11-22","reviews":1,"demos":2,"callbacks":3}"#)
             #expect(failed.status == 422)
-            let retried = try await server.send(
+            let corrected = try await server.send(
                 .POST, "/v1/daily-logs", headers: [("Idempotency-Key", "abc-2")],
-                json: #"{"user_id":"ghost","date":"2026-11-22","reviews":1,"demos":2,"callbacks":3}"#)
-            #expect(retried.status == 422)
+                json: #"{"user_id":"u1","date":"2026-11-22","reviews":1,"demos":2,"callbacks":3}"#)
+            #expect(corrected.status == 201)
+
+            // Appointments replay the same way, and keys are per API key.
+            let booking = #"{"user_id":"u1","customer_name":"Jansen","appointment_date":"2026-11-23","windows":2}"#
+            let booked = try await server.send(.POST, "/v1/appointments", headers: [("Idempotency-Key", "b-1")], json: booking)
+            let rebooked = try await server.send(.POST, "/v1/appointments", headers: [("Idempotency-Key", "b-1")], json: booking)
+            #expect(booked.status == 201 && rebooked.body == booked.body)
+            let otherKey = try await server.makeKey([.write])
+            let elsewhere = try await server.send(
+                .POST, "/v1/appointments", key: otherKey, headers: [("Idempotency-Key", "b-1")], json: booking)
+            #expect(elsewhere.status == 201 && elsewhere.body != booked.body)
+            #expect(try await server.client().appointments().count == 2)
         }
     }
 }

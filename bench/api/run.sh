@@ -8,7 +8,7 @@ DURATION=${DURATION:-15}
 USERS=${USERS:-100}
 DAYS=${DAYS:-365}
 
-command -v wrk >/dev/null || { echo "installing wrk" >&2; apt-get install -y -qq wrk >/dev/null; }
+command -v wrk >/dev/null || { echo "installing wrk" >&2; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
 swift build -c release --product tally >&2
 swift build -c release --product tally-bench-bare >&2
@@ -21,9 +21,9 @@ KEY=$("$BIN/tally" keys create --name bench --scopes read,write,admin 2>/dev/nul
 
 TALLY_RATE_LIMIT=1000000000 TALLY_PORT=8101 "$BIN/tally" serve 2>"$WORK/serve.log" &
 "$BIN/tally-bench-bare" 8102 2>/dev/null &
-for port in 8101 8102; do
-  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 || curl -fs "http://127.0.0.1:$port/bare" >/dev/null 2>&1 && break; sleep 0.1; done
-done
+wait_for() { for _ in $(seq 100); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "$1 never answered" >&2; exit 1; }
+wait_for "http://127.0.0.1:8101/health"
+wait_for "http://127.0.0.1:8102/bare"
 
 echo "seeding $USERS users x $DAYS days through the API..." >&2
 python3 bench/api/seed.py "http://127.0.0.1:8101" "$KEY" "$USERS" "$DAYS" >&2

@@ -40,8 +40,7 @@ extension TallyAPI {
         let zone = try await timeZone(of: body.userId)
         let startsAt = try instant(body.appointmentDate, field: "appointment_date", zone: zone).start
         let created = now
-        var metadata = try JSONBridge.values(body.additionalProperties)
-        for key in Appointment.knownFields { metadata.removeValue(forKey: key) }
+        let metadata = Appointment.metadata(fromUnknownFields: try JSONBridge.values(body.additionalProperties))
         let appointment = Appointment(
             id: Identifier.make("apt", at: created), userID: body.userId, customerName: body.customerName,
             appointmentDate: body.appointmentDate, startsAt: startsAt,

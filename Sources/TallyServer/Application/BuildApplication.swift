@@ -37,7 +37,9 @@ public func buildRouter(
     router.addMiddleware {
         RequestLogMiddleware(metrics: metrics)
         ProblemMiddleware(routes: routes)
-        AuthMiddleware(store: store, now: configuration.now, usage: KeyUsageRecorder())
+        AuthMiddleware(
+            store: store, now: configuration.now, usage: KeyUsageRecorder(),
+            failures: RateLimiter(limit: configuration.rateLimit, window: configuration.rateLimitWindow))
         RateLimitMiddleware(
             limiter: RateLimiter(limit: configuration.rateLimit, window: configuration.rateLimitWindow), metrics: metrics,
             now: configuration.now)

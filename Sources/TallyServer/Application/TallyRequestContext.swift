@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 import TallyCore
 
 /// Per-request values the middleware chain fills in.
@@ -8,8 +9,11 @@ public struct TallyRequestContext: RequestContext {
     public var requestID: String = ""
     /// The API key that authenticated this request, once `AuthMiddleware` has run.
     public var apiKey: APIKey?
+    /// The peer's IP address, for limiting failed sign-ins.
+    public let remoteAddress: String?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 }

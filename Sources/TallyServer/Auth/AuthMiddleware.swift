@@ -12,6 +12,8 @@ struct AuthMiddleware: RouterMiddleware {
     let store: any TallyStore
     let now: @Sendable () -> Date
     let usage: KeyUsageRecorder
+    /// Failed attempts per client address: guessing keys gets 429 like any other flood.
+    let failures: RateLimiter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -20,26 +22,36 @@ struct AuthMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         guard let header = request.headers[.authorization] else {
-            throw APIError.unauthorized("send an API key as 'Authorization: Bearer <key>'")
+            throw refusal("send an API key as 'Authorization: Bearer <key>'", context: context)
         }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            throw APIError.unauthorized("the Authorization header must be 'Bearer <key>'")
+            throw refusal("the Authorization header must be 'Bearer <key>'", context: context)
         }
         let instant = now()
         guard let presented = APIKeySecret(presented: parts[1].trimmingCharacters(in: .whitespaces)),
             let key = try await store.apiKey(lookup: presented.lookup),
             presented.matches(key), key.isActive(at: instant)
         else {
-            throw APIError.unauthorized("the API key is not valid, or has expired or been revoked")
+            throw refusal("the API key is not valid, or has expired or been revoked", context: context)
         }
-        try await usage.record(key, at: instant, in: store)
+        do { try await usage.record(key, at: instant, in: store) } catch {
+            context.logger.warning("could not record the API key's last use", metadata: ["error": "\(error)"])
+        }
         var context = context
         context.apiKey = key
         context.logger[metadataKey: "api_key_id"] = .string(key.id)
         return try await Caller.$apiKey.withValue(key) {
             try await next(request, context)
         }
+    }
+}
+
+extension AuthMiddleware {
+    /// A 401, or a 429 once this address has failed too often in the window.
+    func refusal(_ detail: String, context: Context) -> APIError {
+        let decision = failures.take(for: context.remoteAddress ?? "unknown", at: now())
+        return decision.allowed ? .unauthorized(detail) : .rateLimited(retryAfter: decision.secondsToReset)
     }
 }
 

@@ -13,11 +13,16 @@ struct IdempotencyMiddleware: RouterMiddleware {
     typealias Context = TallyRequestContext
     let store: any TallyStore
     let now: @Sendable () -> Date
+    /// Only these routes take part: their answers hold nothing secret (an API key's creation
+    /// answer does, and must never be stored).
+    static let paths: Set<String> = ["/v1/daily-logs", "/v1/appointments"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        guard request.method == .post, let key = request.headers[.idempotencyKey], let apiKey = context.apiKey else {
+        guard request.method == .post, Self.paths.contains(request.uri.path), let key = request.headers[.idempotencyKey],
+            let apiKey = context.apiKey
+        else {
             return try await next(request, context)
         }
         guard (1...255).contains(key.utf8.count) else {
@@ -61,11 +66,17 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let collected = CollectedBytes()
         try await response.body.write(BodyCollector(into: collected))
         let bytes = collected.value.withLock { $0 }
-        try await store.completeIdempotentRequest(
-            claim,
-            response: StoredResponse(
-                status: Int(response.status.code), contentType: response.headers[.contentType],
-                location: response.headers[.location], body: bytes))
+        do {
+            try await store.completeIdempotentRequest(
+                claim,
+                response: StoredResponse(
+                    status: Int(response.status.code), contentType: response.headers[.contentType],
+                    location: response.headers[.location], body: bytes))
+        } catch {
+            // The resource exists; failing now would invite a duplicate. The unfinished claim
+            // lapses after its lease and the client may retry.
+            context.logger.warning("could not store the idempotent response", metadata: ["error": "\(error)"])
+        }
         var replayable = Response(
             status: response.status, headers: response.headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         replayable.headers[.contentLength] = nil

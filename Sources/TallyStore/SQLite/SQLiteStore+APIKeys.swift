@@ -62,8 +62,17 @@ extension SQLiteStore {
                     arguments: [request.apiKeyID, request.key, request.fingerprint, request.at])
                 return .claimed
             }
+            let status: Int? = row["status"]
+            let claimedAt: Date = row["created_at"]
+            if status == nil, request.at.timeIntervalSince(claimedAt) > IdempotentRequest.lease {
+                // The first request died without an answer (a crash, a lost write): claim anew.
+                try db.execute(
+                    sql: "UPDATE idempotency_keys SET fingerprint = ?, created_at = ? WHERE api_key_id = ? AND key = ?",
+                    arguments: [request.fingerprint, request.at, request.apiKeyID, request.key])
+                return .claimed
+            }
             guard row["fingerprint"] == request.fingerprint else { return .mismatch }
-            guard let status: Int = row["status"] else { return .inProgress }
+            guard let status else { return .inProgress }
             let body: Data = row["body"] ?? Data()
             return .replay(
                 StoredResponse(
