@@ -4,8 +4,18 @@ import Foundation
 /// a `Z` or `±HH:MM` offset. Foundation's formatters are slow on Linux and too lenient here.
 public enum RFC3339 {
     public static func parse(_ text: some StringProtocol) -> Date? {
+        parse(text, zoneless: false)
+    }
+
+    /// Also accepts a time without a zone, read as UTC (`2026-11-23 13:00:00.000`, as SQLite
+    /// columns written by GRDB hold them).
+    public static func parseAssumingUTC(_ text: some StringProtocol) -> Date? {
+        parse(text, zoneless: true)
+    }
+
+    static func parse(_ text: some StringProtocol, zoneless: Bool) -> Date? {
         let bytes = Array(text.utf8)
-        guard bytes.count >= 20, let date = LocalDate(String(decoding: bytes[0..<10], as: UTF8.self)),
+        guard bytes.count >= (zoneless ? 19 : 20), let date = LocalDate(String(decoding: bytes[0..<10], as: UTF8.self)),
             bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") || bytes[10] == UInt8(ascii: " "),
             bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
         else { return nil }
@@ -39,19 +49,22 @@ public enum RFC3339 {
             guard index > start else { return nil }
             fraction = Double(digits) / scale
         }
-        guard index < bytes.count else { return nil }
         var offsetSeconds = 0
-        switch bytes[index] {
-        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
-            guard index + 1 == bytes.count else { return nil }
-        case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            guard index + 6 == bytes.count, bytes[index + 3] == UInt8(ascii: ":"),
-                let offsetHours = digits(index + 1, 2), let offsetMinutes = digits(index + 4, 2),
-                offsetHours < 24, offsetMinutes < 60
-            else { return nil }
-            offsetSeconds = (offsetHours * 3600 + offsetMinutes * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
-        default:
-            return nil
+        if index == bytes.count {
+            guard zoneless else { return nil }
+        } else {
+            switch bytes[index] {
+            case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+                guard index + 1 == bytes.count else { return nil }
+            case UInt8(ascii: "+"), UInt8(ascii: "-"):
+                guard index + 6 == bytes.count, bytes[index + 3] == UInt8(ascii: ":"),
+                    let offsetHours = digits(index + 1, 2), let offsetMinutes = digits(index + 4, 2),
+                    offsetHours < 24, offsetMinutes < 60
+                else { return nil }
+                offsetSeconds = (offsetHours * 3600 + offsetMinutes * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
+            default:
+                return nil
+            }
         }
         let days = daysSinceEpoch(year: date.year, month: date.month, day: date.day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds

@@ -77,3 +77,12 @@ import Testing
         }
     }
 }
+
+@Suite struct ZonelessTimeTests {
+    @Test func readsSQLiteTimesAsUTC() {
+        #expect(RFC3339.parseAssumingUTC("2026-11-23 14:00:00.250") == Date(timeIntervalSince1970: 1_795_442_400.25))
+        #expect(RFC3339.parseAssumingUTC("2026-11-23 14:00:00") == Date(timeIntervalSince1970: 1_795_442_400))
+        #expect(RFC3339.parse("2026-11-23 14:00:00.250") == nil)
+        #expect(RFC3339.parseAssumingUTC("2026-11-23 14:00") == nil)
+    }
+}

@@ -2,7 +2,22 @@ import Foundation
 import GRDB
 import TallyCore
 
-// Row mapping by hand: explicit columns, no reflection on the hot paths.
+// Row mapping by hand: explicit column lists read by position (GRDB's lookup by name compares
+// lowercased names, which showed up in profiles), dates through a purpose-built parser.
+
+extension Row {
+    /// A DATETIME column as GRDB writes it (`2026-11-23 13:00:00.000`, UTC).
+    func instant(_ index: Int) throws -> Date {
+        let text: String = self[index]
+        if let date = RFC3339.parseAssumingUTC(text) { return date }
+        guard let date: Date = self[index] else { throw DatabaseError(message: "'\(text)' is not a date and time") }
+        return date
+    }
+
+    func optionalInstant(_ index: Int) throws -> Date? {
+        self.hasNull(atIndex: index) ? nil : try instant(index)
+    }
+}
 
 extension User {
     init(row: Row) {
@@ -17,14 +32,16 @@ extension User {
 }
 
 extension DailyLog {
+    static let columns = "id, user_id, date, reviews, demos, callbacks, notes, created_at, updated_at"
+
     init(row: Row) throws {
-        let dateText: String = row["date"]
+        let dateText: String = row[2]
         guard let date = LocalDate(dateText) else {
             throw DatabaseError(message: "daily_logs.date holds '\(dateText)', which is not a date")
         }
         self.init(
-            id: row["id"], userID: row["user_id"], date: date, reviews: row["reviews"], demos: row["demos"],
-            callbacks: row["callbacks"], notes: row["notes"], createdAt: row["created_at"], updatedAt: row["updated_at"])
+            id: row[0], userID: row[1], date: date, reviews: row[3], demos: row[4], callbacks: row[5], notes: row[6],
+            createdAt: try row.instant(7), updatedAt: try row.instant(8))
     }
 
     var arguments: StatementArguments {
@@ -56,14 +73,17 @@ extension Appointment {
 }
 
 extension APIKey {
-    init(row: Row) {
-        let scopesText: String = row["scopes"]
-        let secretHash: Data = row["secret_hash"]
+    static let columns =
+        "id, name, prefix, lookup, secret_hash, scopes, user_id, created_at, last_used_at, expires_at, revoked_at"
+
+    init(row: Row) throws {
+        let scopesText: String = row[5]
+        let secretHash: Data = row[4]
         self.init(
-            id: row["id"], name: row["name"], prefix: row["prefix"], lookup: row["lookup"],
-            secretHash: Array(secretHash), scopes: Scope.parseList(scopesText) ?? [], userID: row["user_id"],
-            createdAt: row["created_at"], lastUsedAt: row["last_used_at"], expiresAt: row["expires_at"],
-            revokedAt: row["revoked_at"])
+            id: row[0], name: row[1], prefix: row[2], lookup: row[3], secretHash: Array(secretHash),
+            scopes: Scope.parseList(scopesText) ?? [], userID: row[6], createdAt: try row.instant(7),
+            lastUsedAt: try row.optionalInstant(8), expiresAt: try row.optionalInstant(9),
+            revokedAt: try row.optionalInstant(10))
     }
 
     var arguments: StatementArguments {

@@ -17,20 +17,20 @@ extension SQLiteStore {
 
     public func apiKey(id: String) async throws -> APIKey? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [id]).map(APIKey.init(row:))
+            try Row.fetchOne(db, sql: "SELECT \(APIKey.columns) FROM api_keys WHERE id = ?", arguments: [id]).map { try APIKey(row: $0) }
         }
     }
 
     public func apiKey(lookup: String) async throws -> APIKey? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE lookup = ?", arguments: [lookup])
-                .map(APIKey.init(row:))
+            try Row.fetchOne(db, sql: "SELECT \(APIKey.columns) FROM api_keys WHERE lookup = ?", arguments: [lookup])
+                .map { try APIKey(row: $0) }
         }
     }
 
     public func apiKeys() async throws -> [APIKey] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM api_keys ORDER BY created_at, id").map(APIKey.init(row:))
+            try Row.fetchAll(db, sql: "SELECT \(APIKey.columns) FROM api_keys ORDER BY created_at, id").map { try APIKey(row: $0) }
         }
     }
 

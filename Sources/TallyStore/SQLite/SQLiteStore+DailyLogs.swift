@@ -46,7 +46,7 @@ extension SQLiteStore {
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             arguments += [query.limit]
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM daily_logs \(filter) ORDER BY date, id LIMIT ?", arguments: arguments
+                db, sql: "SELECT \(DailyLog.columns) FROM daily_logs \(filter) ORDER BY date, id LIMIT ?", arguments: arguments
             ).map(DailyLog.init(row:))
         }
     }
@@ -76,7 +76,7 @@ extension SQLiteStore {
     }
 
     static func fetchDailyLog(_ db: Database, id: String) throws -> DailyLog? {
-        try Row.fetchOne(db, sql: "SELECT * FROM daily_logs WHERE id = ?", arguments: [id]).map(DailyLog.init(row:))
+        try Row.fetchOne(db, sql: "SELECT \(DailyLog.columns) FROM daily_logs WHERE id = ?", arguments: [id]).map(DailyLog.init(row:))
     }
 
     static func rejectDuplicateDay(_ db: Database, userID: String, date: LocalDate, except id: String?) throws {
