@@ -29,12 +29,13 @@ struct Users: AsyncParsableCommand {
         @OptionGroup var databaseOptions: DatabaseOptions
 
         func run() async throws {
+            let settings: ServerConfiguration
+            do { settings = try ServerConfiguration.fromEnvironment() } catch { throw CLIError(error.description) }
             let store = try databaseOptions.openStore()
             let now = Date()
-            let defaultZone = ProcessInfo.processInfo.environment["TALLY_DEFAULT_TIMEZONE"].flatMap { $0.isEmpty ? nil : $0 }
             let user = User(
                 id: id ?? Identifier.make("usr", at: now), name: name, email: email, role: role,
-                timezone: timezone ?? defaultZone ?? "UTC", createdAt: now, updatedAt: now)
+                timezone: timezone ?? settings.defaultTimezone, createdAt: now, updatedAt: now)
             try await CLIError.reporting {
                 try user.validate()
                 try await store.createUser(user)

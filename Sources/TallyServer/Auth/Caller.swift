@@ -13,8 +13,3 @@ enum Caller {
         }
     }
 }
-
-/// The raw request body, for handlers that must tell an explicit `null` from a missing field.
-enum RawBody {
-    @TaskLocal static var bytes: [UInt8]?
-}

@@ -2,6 +2,12 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
+/// The raw request body, for the idempotency fingerprint and for handlers that must tell an
+/// explicit `null` from a missing field.
+enum RawBody {
+    @TaskLocal static var bytes: [UInt8]?
+}
+
 /// Reads a request body up to the size limit (413 beyond it) so the layers below can hash it
 /// for idempotency and look at it for explicit nulls.
 struct BodyLimitMiddleware: RouterMiddleware {
