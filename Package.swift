@@ -45,6 +45,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Outbound webhooks: secrets, signing, the URL policy and the outbox dispatcher.
+        .target(
+            name: "TallyWebhooks",
+            dependencies: [
+                "TallyCore",
+                "TallyStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The OpenAPI document, embedded so the binary can serve it without resource bundles.
         .target(
             name: "TallyAPISpec",
@@ -57,6 +73,7 @@ let package = Package(
             dependencies: [
                 "TallyCore",
                 "TallyStore",
+                "TallyWebhooks",
                 "TallyAPISpec",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -90,6 +107,7 @@ let package = Package(
                 "TallyCore",
                 "TallyStore",
                 "TallyServer",
+                "TallyWebhooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -118,8 +136,10 @@ let package = Package(
                 "TallyCore",
                 "TallyStore",
                 "TallyServer",
+                "TallyWebhooks",
                 "TallyClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -3,7 +3,7 @@ import TallyCore
 
 /// Where Tally keeps everything. One protocol, held to one contract test suite, so SQLite and
 /// (later) PostgreSQL behave the same. Methods that change data run in one transaction each.
-public protocol TallyStore: Sendable {
+public protocol TallyStore: WebhookStore {
     var kind: DatabaseKind { get }
 
     /// Answers whether the database can be reached.
@@ -17,7 +17,10 @@ public protocol TallyStore: Sendable {
     /// Reads, changes and writes a user in one transaction.
     func updateUser(id: String, _ change: @escaping @Sendable (inout User) throws -> Void) async throws -> User
     /// Deletes the user with their daily logs and appointments and revokes their API keys.
+    /// One `user.deleted` event covers everything that went with the user.
     func deleteUser(id: String, at now: Date) async throws -> Bool
+
+    // Every change below records its event (`daily_log.created`, …) in the same transaction.
 
     // MARK: Daily logs
     /// Throws `TallyError.conflict` naming the existing log when the user already has one that day.
@@ -25,7 +28,7 @@ public protocol TallyStore: Sendable {
     func dailyLog(id: String) async throws -> DailyLog?
     func dailyLogs(_ query: DailyLogQuery) async throws -> [DailyLog]
     func updateDailyLog(id: String, _ change: @escaping @Sendable (inout DailyLog) throws -> Void) async throws -> DailyLog
-    func deleteDailyLog(id: String) async throws -> Bool
+    func deleteDailyLog(id: String, at now: Date) async throws -> Bool
 
     // MARK: Appointments
     func createAppointment(_ appointment: Appointment) async throws
@@ -33,7 +36,7 @@ public protocol TallyStore: Sendable {
     func appointments(_ query: AppointmentQuery) async throws -> [Appointment]
     func updateAppointment(id: String, _ change: @escaping @Sendable (inout Appointment) throws -> Void) async throws
         -> Appointment
-    func deleteAppointment(id: String) async throws -> Bool
+    func deleteAppointment(id: String, at now: Date) async throws -> Bool
 
     // MARK: API keys
     func createAPIKey(_ key: APIKey) async throws

@@ -5,6 +5,7 @@ import Logging
 import TallyCore
 import TallyServer
 import TallyStore
+import TallyWebhooks
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,9 +49,11 @@ struct Serve: AsyncParsableCommand {
         do { store = try configuration.database.open(activity: metrics.database) } catch let error as TallyError {
             throw CLIError(error)
         }
+        let secretBox: SecretBox
+        do { secretBox = try configuration.database.secretBox() } catch { throw CLIError("\(error)") }
         let settings = configuration
         let app = try buildApplication(
-            configuration: settings, store: store, metrics: metrics, logger: logger
+            configuration: settings, store: store, secretBox: secretBox, metrics: metrics, logger: logger
         ) { channel in
             let address = channel.localAddress
             logger.info(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TallyCore
 import Foundation
 import TallyServer
 

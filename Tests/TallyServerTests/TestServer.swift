@@ -9,6 +9,8 @@ import TallyClient
 import TallyCore
 import TallyServer
 import TallyStore
+import TallyWebhooks
+import Crypto
 
 /// A real Tally server on 127.0.0.1 (an ephemeral port) over a fresh SQLite file, with an admin
 /// API key, for tests that talk HTTP to it.
@@ -17,6 +19,7 @@ struct TestServer {
     let store: SQLiteStore
     let adminKey: String
     let databasePath: String
+    let secretBox: SecretBox
 
     static func run(
         configure: (inout ServerConfiguration) -> Void = { _ in },
@@ -28,6 +31,7 @@ struct TestServer {
         let path = directory.appendingPathComponent("tally.sqlite").path
         let metrics = ServerMetrics()
         let store = try SQLiteStore(path: path, activity: metrics.database)
+        let secretBox = SecretBox(key: SymmetricKey(size: .bits256))
         let secret = APIKeySecret.generate()
         try await store.createAPIKey(
             secret.record(
@@ -36,10 +40,13 @@ struct TestServer {
 
         var configuration = ServerConfiguration()
         configuration.port = 0
+        configuration.webhookAllowPrivate = true
         configure(&configuration)
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = try buildApplication(configuration: configuration, store: store, metrics: metrics, logger: logger) { channel in
+        let app = try buildApplication(
+            configuration: configuration, store: store, secretBox: secretBox, metrics: metrics, logger: logger
+        ) { channel in
             continuation.yield(channel.localAddress?.port ?? 0)
             continuation.finish()
         }
@@ -51,7 +58,7 @@ struct TestServer {
             guard let port = await iterator.next() else { throw TestFailure("the server did not start") }
             let server = TestServer(
                 baseURL: URL(string: "http://127.0.0.1:\(port)")!, store: store, adminKey: secret.value,
-                databasePath: path)
+                databasePath: path, secretBox: secretBox)
             do {
                 try await body(server)
             } catch {

@@ -106,7 +106,7 @@ extension TallyAPI {
         -> Operations.DeleteAppointment.Output
     {
         try Caller.require(.write)
-        guard try await store.deleteAppointment(id: input.path.id) else {
+        guard try await store.deleteAppointment(id: input.path.id, at: now) else {
             throw TallyError.notFound(kind: "appointment", id: input.path.id)
         }
         return .noContent(.init())

@@ -67,7 +67,7 @@ extension TallyAPI {
 
     func deleteDailyLog(_ input: Operations.DeleteDailyLog.Input) async throws -> Operations.DeleteDailyLog.Output {
         try Caller.require(.write)
-        guard try await store.deleteDailyLog(id: input.path.id) else {
+        guard try await store.deleteDailyLog(id: input.path.id, at: now) else {
             throw TallyError.notFound(kind: "daily log", id: input.path.id)
         }
         return .noContent(.init())

@@ -1,6 +1,7 @@
 import Foundation
 import TallyCore
 import TallyStore
+import TallyWebhooks
 
 /// Implements the operations of `openapi.yaml` (the generated `APIProtocol`). Handlers translate
 /// between wire types and domain types and call the store; auth, limits and error responses
@@ -8,6 +9,9 @@ import TallyStore
 struct TallyAPI: APIProtocol {
     let store: any TallyStore
     let configuration: ServerConfiguration
+    let secretBox: SecretBox
+
+    var urlPolicy: WebhookURLPolicy { WebhookURLPolicy(allowPrivateAddresses: configuration.webhookAllowPrivate) }
 
     var now: Date { configuration.now() }
 

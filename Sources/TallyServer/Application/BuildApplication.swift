@@ -8,28 +8,39 @@ import ServiceLifecycle
 import TallyAPISpec
 import TallyCore
 import TallyStore
+import TallyWebhooks
 
 /// Builds the Tally server: the router with every route and middleware, and the background
 /// services that run beside it. Plain functions, so tests build the same app they test.
 public func buildApplication(
     configuration: ServerConfiguration,
     store: any TallyStore,
+    secretBox: SecretBox,
     metrics: ServerMetrics = ServerMetrics(),
     logger: Logger,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    let router = try buildRouter(configuration: configuration, store: store, metrics: metrics)
+    let router = try buildRouter(configuration: configuration, store: store, secretBox: secretBox, metrics: metrics)
+    let dispatcher = WebhookDispatcher(
+        store: store, secretBox: secretBox, settings: configuration.webhookDelivery,
+        urlPolicy: WebhookURLPolicy(allowPrivateAddresses: configuration.webhookAllowPrivate),
+        logger: Logger(label: "tally.webhooks"), now: configuration.now,
+        observe: { attempt, claimed in metrics.webhooks.observe(attempt, eventCreatedAt: claimed.eventCreatedAt) })
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Tally"),
-        services: [IdempotencyKeyPurge(store: store, retention: configuration.idempotencyRetention, now: configuration.now)],
+        services: [
+            IdempotencyKeyPurge(store: store, retention: configuration.idempotencyRetention, now: configuration.now),
+            EventPurge(store: store, retention: configuration.eventRetention, now: configuration.now),
+            dispatcher,
+        ],
         onServerRunning: onServerRunning,
         logger: logger
     )
 }
 
 public func buildRouter(
-    configuration: ServerConfiguration, store: any TallyStore, metrics: ServerMetrics
+    configuration: ServerConfiguration, store: any TallyStore, secretBox: SecretBox, metrics: ServerMetrics
 ) throws -> Router<TallyRequestContext> {
     let router = Router(context: TallyRequestContext.self)
     let routes = RouteTableBox()
@@ -47,7 +58,7 @@ public func buildRouter(
         IdempotencyMiddleware(store: store, now: configuration.now)
     }
     let transport = RecordingTransport(router: router)
-    let api = TallyAPI(store: store, configuration: configuration)
+    let api = TallyAPI(store: store, configuration: configuration, secretBox: secretBox)
     try api.registerHandlers(
         on: transport,
         configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.withoutEscapingSlashes]))
@@ -88,6 +99,28 @@ struct IdempotencyKeyPurge: Service {
             try await cancelWhenGracefulShutdown {
                 while true {
                     try? await store.purgeIdempotencyKeys(before: now().addingTimeInterval(-seconds))
+                    try await Task.sleep(for: .seconds(3600))
+                }
+            }
+        } catch is CancellationError {
+            return
+        }
+    }
+}
+
+/// Forgets events and their delivery log after the retention period, once an hour. Events still
+/// waiting to be delivered are kept.
+struct EventPurge: Service {
+    let store: any TallyStore
+    let retention: Duration
+    let now: @Sendable () -> Date
+
+    func run() async throws {
+        let seconds = Double(retention.components.seconds)
+        do {
+            try await cancelWhenGracefulShutdown {
+                while true {
+                    try? await store.purgeEvents(before: now().addingTimeInterval(-seconds))
                     try await Task.sleep(for: .seconds(3600))
                 }
             }

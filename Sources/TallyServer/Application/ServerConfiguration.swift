@@ -1,6 +1,7 @@
 import Foundation
 import TallyCore
 import TallyStore
+import TallyWebhooks
 
 /// Everything `tally serve` can be told, from flags or `TALLY_*` environment variables.
 public struct ServerConfiguration: Sendable {
@@ -16,6 +17,11 @@ public struct ServerConfiguration: Sendable {
     /// How long `Idempotency-Key`s are remembered.
     public var idempotencyRetention: Duration = .seconds(24 * 3600)
     public var version: String = TallyVersion.current
+    /// Whether webhook URLs may point at loopback, private or link-local addresses.
+    public var webhookAllowPrivate = false
+    public var webhookDelivery = WebhookDispatcher.Settings()
+    /// How long delivered events are kept (with their delivery log).
+    public var eventRetention: Duration = .seconds(30 * 24 * 3600)
     /// The current time; tests move it.
     public var now: @Sendable () -> Date = { Date() }
 
@@ -56,15 +62,58 @@ public struct ServerConfiguration: Sendable {
             }
             configuration.defaultTimezone = timezone
         }
+        try readWebhookSettings(environment, into: &configuration)
         return configuration
+    }
+
+    static func readWebhookSettings(_ environment: [String: String], into configuration: inout ServerConfiguration) throws(
+        ConfigurationError
+    ) {
+        if let allow = environment["TALLY_WEBHOOK_ALLOW_PRIVATE"], !allow.isEmpty {
+            guard let value = Self.flag(allow) else {
+                throw ConfigurationError("TALLY_WEBHOOK_ALLOW_PRIVATE must be 1 or 0, not '\(allow)'")
+            }
+            configuration.webhookAllowPrivate = value
+        }
+        if let text = environment["TALLY_WEBHOOK_RETRY_SCHEDULE"], !text.isEmpty {
+            guard let schedule = RetrySchedule(parsing: text) else {
+                throw ConfigurationError(
+                    "TALLY_WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds such as 0,5,300,1800, not '\(text)'")
+            }
+            configuration.webhookDelivery.schedule = schedule
+        }
+        if let seconds = try Self.seconds(environment, "TALLY_WEBHOOK_TIMEOUT") {
+            configuration.webhookDelivery.timeout = seconds
+        }
+        if let seconds = try Self.seconds(environment, "TALLY_WEBHOOK_DISABLE_AFTER") {
+            configuration.webhookDelivery.disableAfter = seconds
+        }
+        if let text = environment["TALLY_WEBHOOK_CONCURRENCY"], !text.isEmpty {
+            guard let value = Int(text), (1...256).contains(value) else {
+                throw ConfigurationError("TALLY_WEBHOOK_CONCURRENCY must be from 1 to 256, not '\(text)'")
+            }
+            configuration.webhookDelivery.perEndpointConcurrency = value
+        }
+    }
+
+    static func flag(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": true
+        case "0", "false", "no", "off": false
+        default: nil
+        }
+    }
+
+    static func seconds(_ environment: [String: String], _ name: String) throws(ConfigurationError) -> Duration? {
+        guard let text = environment[name], !text.isEmpty else { return nil }
+        guard let value = Double(text), value > 0 else {
+            throw ConfigurationError("\(name) must be a positive number of seconds, not '\(text)'")
+        }
+        return .milliseconds(Int64(value * 1000))
     }
 }
 
 public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ description: String) { self.description = description }
-}
-
-public enum TallyVersion {
-    public static let current = "0.1.0"
 }

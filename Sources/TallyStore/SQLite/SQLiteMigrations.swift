@@ -76,6 +76,50 @@ enum SQLiteMigrations {
                     CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at);
                     """)
         }
+        migrator.registerMigration("2-webhooks-outbox") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE webhook_endpoints (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        url TEXT NOT NULL,
+                        events TEXT NOT NULL,
+                        description TEXT,
+                        enabled INTEGER NOT NULL,
+                        disabled_reason TEXT,
+                        failing_since DATETIME,
+                        secret BLOB NOT NULL,
+                        previous_secret BLOB,
+                        previous_secret_expires_at DATETIME,
+                        created_at DATETIME NOT NULL,
+                        updated_at DATETIME NOT NULL
+                    );
+                    CREATE TABLE events (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        type TEXT NOT NULL,
+                        created_at DATETIME NOT NULL,
+                        body BLOB NOT NULL
+                    );
+                    CREATE INDEX events_by_age ON events(created_at);
+                    CREATE TABLE webhook_deliveries (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+                        event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+                        state TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at DATETIME,
+                        last_attempt_at DATETIME,
+                        last_status_code INTEGER,
+                        last_latency_ms INTEGER,
+                        last_response TEXT,
+                        last_error TEXT,
+                        created_at DATETIME NOT NULL,
+                        delivered_at DATETIME
+                    );
+                    CREATE INDEX webhook_deliveries_due ON webhook_deliveries(state, next_attempt_at);
+                    CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries(endpoint_id, id);
+                    CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries(event_id);
+                    """)
+        }
         return migrator
     }
 }

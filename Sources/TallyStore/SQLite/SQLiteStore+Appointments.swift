@@ -5,7 +5,7 @@ import TallyCore
 extension SQLiteStore {
     public func createAppointment(_ appointment: Appointment) async throws {
         let arguments = try appointment.arguments()
-        try await write { db in
+        try await write { [self] db in
             try Self.requireUser(db, id: appointment.userID)
             try db.execute(
                 sql: """
@@ -13,6 +13,8 @@ extension SQLiteStore {
                         duration_minutes, customer_email, customer_phone, address, notes, metadata, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: arguments)
+            try recordEvent(
+                db, WebhookEvent(type: EventType.appointmentCreated, data: appointment.eventData, at: appointment.createdAt))
         }
     }
 
@@ -61,7 +63,7 @@ extension SQLiteStore {
     public func updateAppointment(id: String, _ change: @escaping @Sendable (inout Appointment) throws -> Void) async throws
         -> Appointment
     {
-        try await write { db in
+        try await write { [self] db in
             guard var appointment = try Self.fetchAppointment(db, id: id) else {
                 throw TallyError.notFound(kind: "appointment", id: id)
             }
@@ -75,14 +77,18 @@ extension SQLiteStore {
                         metadata = ?, created_at = ?, updated_at = ?
                     WHERE id = ?
                     """, arguments: arguments)
+            try recordEvent(
+                db, WebhookEvent(type: EventType.appointmentUpdated, data: appointment.eventData, at: appointment.updatedAt))
             return appointment
         }
     }
 
-    public func deleteAppointment(id: String) async throws -> Bool {
-        try await write { db in
+    public func deleteAppointment(id: String, at now: Date) async throws -> Bool {
+        try await write { [self] db in
+            guard let appointment = try Self.fetchAppointment(db, id: id) else { return false }
             try db.execute(sql: "DELETE FROM appointments WHERE id = ?", arguments: [id])
-            return db.changesCount > 0
+            try recordEvent(db, WebhookEvent(type: EventType.appointmentDeleted, data: appointment.eventData, at: now))
+            return true
         }
     }
 

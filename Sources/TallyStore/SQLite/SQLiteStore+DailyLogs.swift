@@ -4,7 +4,7 @@ import TallyCore
 
 extension SQLiteStore {
     public func createDailyLog(_ log: DailyLog) async throws {
-        try await write { db in
+        try await write { [self] db in
             try Self.requireUser(db, id: log.userID)
             try Self.rejectDuplicateDay(db, userID: log.userID, date: log.date, except: nil)
             try db.execute(
@@ -12,6 +12,7 @@ extension SQLiteStore {
                     INSERT INTO daily_logs (id, user_id, date, reviews, demos, callbacks, notes, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: log.arguments)
+            try recordEvent(db, WebhookEvent(type: EventType.dailyLogCreated, data: log.eventData, at: log.createdAt))
         }
     }
 
@@ -52,7 +53,7 @@ extension SQLiteStore {
     }
 
     public func updateDailyLog(id: String, _ change: @escaping @Sendable (inout DailyLog) throws -> Void) async throws -> DailyLog {
-        try await write { db in
+        try await write { [self] db in
             guard var log = try Self.fetchDailyLog(db, id: id) else {
                 throw TallyError.notFound(kind: "daily log", id: id)
             }
@@ -64,14 +65,17 @@ extension SQLiteStore {
                     WHERE id = ?
                     """,
                 arguments: [log.date.description, log.reviews, log.demos, log.callbacks, log.notes, log.updatedAt, id])
+            try recordEvent(db, WebhookEvent(type: EventType.dailyLogUpdated, data: log.eventData, at: log.updatedAt))
             return log
         }
     }
 
-    public func deleteDailyLog(id: String) async throws -> Bool {
-        try await write { db in
+    public func deleteDailyLog(id: String, at now: Date) async throws -> Bool {
+        try await write { [self] db in
+            guard let log = try Self.fetchDailyLog(db, id: id) else { return false }
             try db.execute(sql: "DELETE FROM daily_logs WHERE id = ?", arguments: [id])
-            return db.changesCount > 0
+            try recordEvent(db, WebhookEvent(type: EventType.dailyLogDeleted, data: log.eventData, at: now))
+            return true
         }
     }
 

@@ -8,6 +8,7 @@ public final class SQLiteStore: TallyStore {
     public let path: String
     let pool: DatabasePool
     let activity: (any DatabaseActivity)?
+    public let outboxSignal = OutboxSignal()
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String, activity: (any DatabaseActivity)? = nil) throws {
@@ -52,7 +53,7 @@ public final class SQLiteStore: TallyStore {
     // MARK: Users
 
     public func createUser(_ user: User) async throws {
-        try await write { db in
+        try await write { [self] db in
             if try Self.exists(db, "users", id: user.id) {
                 throw TallyError.conflict(detail: "a user with id '\(user.id)' already exists", existingID: user.id)
             }
@@ -61,6 +62,7 @@ public final class SQLiteStore: TallyStore {
                     INSERT INTO users (id, name, email, role, timezone, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     """, arguments: user.arguments)
+            try recordEvent(db, WebhookEvent(type: EventType.userCreated, data: user.eventData, at: user.createdAt))
         }
     }
 
@@ -78,23 +80,26 @@ public final class SQLiteStore: TallyStore {
     }
 
     public func updateUser(id: String, _ change: @escaping @Sendable (inout User) throws -> Void) async throws -> User {
-        try await write { db in
+        try await write { [self] db in
             guard var user = try Self.fetchUser(db, id: id) else { throw TallyError.notFound(kind: "user", id: id) }
             try change(&user)
             try db.execute(
                 sql: "UPDATE users SET name = ?, email = ?, role = ?, timezone = ?, updated_at = ? WHERE id = ?",
                 arguments: [user.name, user.email, user.role.rawValue, user.timezone, user.updatedAt, id])
+            try recordEvent(db, WebhookEvent(type: EventType.userUpdated, data: user.eventData, at: user.updatedAt))
             return user
         }
     }
 
     public func deleteUser(id: String, at now: Date) async throws -> Bool {
-        try await write { db in
+        try await write { [self] db in
             try db.execute(
                 sql: "UPDATE api_keys SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
                 arguments: [now, id])
+            guard let user = try Self.fetchUser(db, id: id) else { return false }
             try db.execute(sql: "DELETE FROM users WHERE id = ?", arguments: [id])
-            return db.changesCount > 0
+            try recordEvent(db, WebhookEvent(type: EventType.userDeleted, data: user.eventData, at: now))
+            return true
         }
     }
 

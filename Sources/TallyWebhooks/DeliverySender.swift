@@ -1,0 +1,64 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import TallyCore
+import TallyStore
+
+/// Makes one delivery attempt: a signed POST of the event body, and what came back.
+struct DeliverySender: Sendable {
+    let httpClient: HTTPClient
+    let timeout: Duration
+    let urlPolicy: WebhookURLPolicy
+    let userAgent: String
+
+    struct Result: Sendable {
+        var statusCode: Int?
+        var latencyMilliseconds: Int
+        var response: String?
+        var error: String?
+        var retryAfter: String?
+    }
+
+    func send(_ claimed: ClaimedDelivery, secrets: [WebhookSecret], at now: Date) async -> Result {
+        let started = ContinuousClock.now
+        func elapsed() -> Int {
+            let duration = ContinuousClock.now - started
+            return Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+        }
+        do {
+            // Checked again at send time: a name can resolve elsewhere than when it was registered.
+            try await urlPolicy.check(claimed.url)
+        } catch {
+            return Result(latencyMilliseconds: 0, error: "refused: the URL \(error.description)")
+        }
+        var request = HTTPClientRequest(url: claimed.url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: userAgent)
+        let timestamp = Int(now.timeIntervalSince1970)
+        for header in WebhookSigner.headers(
+            eventID: claimed.delivery.eventID, eventType: claimed.delivery.eventType, timestamp: timestamp,
+            body: claimed.body, secrets: secrets)
+        {
+            request.headers.add(name: header.name, value: header.value)
+        }
+        request.body = .bytes(ByteBuffer(bytes: claimed.body))
+        do {
+            let response = try await httpClient.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds * 1_000_000_000)))
+            var excerpt: [UInt8] = []
+            for try await chunk in response.body {
+                excerpt.append(contentsOf: chunk.readableBytesView.prefix(WebhookDelivery.responseExcerptLimit - excerpt.count))
+                if excerpt.count >= WebhookDelivery.responseExcerptLimit { break }
+            }
+            return Result(
+                statusCode: Int(response.status.code), latencyMilliseconds: elapsed(),
+                response: excerpt.isEmpty ? nil : String(decoding: excerpt, as: UTF8.self),
+                retryAfter: response.headers.first(name: "Retry-After"))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            return Result(latencyMilliseconds: elapsed(), error: "no answer within \(timeout.components.seconds) s")
+        } catch {
+            return Result(latencyMilliseconds: elapsed(), error: "\(error)")
+        }
+    }
+}
