@@ -52,8 +52,9 @@ public final class WebhookDispatcher: Service {
     public func run() async throws {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
-        configuration.connectionPool = .init(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: settings.perEndpointConcurrency)
+        // The per-endpoint limit is the dispatcher's; the pool's is per host, and endpoints that
+        // share a host must not queue behind each other's slow answers.
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
         configuration.decompression = .disabled
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let sender = DeliverySender(
