@@ -120,6 +120,19 @@ let package = Package(
             path: "bench/BareServer",
             swiftSettings: swiftSettings
         ),
+        // Test helpers shared by the test targets: a real webhook receiver on loopback.
+        .target(
+            name: "TallyTestSupport",
+            dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/TallyTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TallyCoreTests",
             dependencies: ["TallyCore"],
@@ -138,6 +151,7 @@ let package = Package(
                 "TallyServer",
                 "TallyWebhooks",
                 "TallyClient",
+                "TallyTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -156,6 +170,7 @@ let package = Package(
             dependencies: [
                 "tally",
                 "TallyClient",
+                "TallyTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -8,43 +8,52 @@ import Synchronization
 
 /// A real HTTP endpoint on 127.0.0.1 that records every webhook delivery it gets and answers as
 /// the test tells it to, for checking what Tally sends over the wire.
-final class WebhookReceiver: Sendable {
-    struct Received: Sendable {
-        let path: String
-        let headers: [String: String]
-        let body: [UInt8]
-        let at: Date
+public final class WebhookReceiver: Sendable {
+    public struct Received: Sendable {
+        public let path: String
+        public let headers: [String: String]
+        public let body: [UInt8]
+        public let at: Date
 
-        func header(_ name: String) -> String? { headers[name.lowercased()] }
-        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
+        public func header(_ name: String) -> String? { headers[name.lowercased()] }
+        public var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
     }
 
-    struct Answer: Sendable {
-        var status: HTTPResponse.Status = .ok
-        var headers: [(String, String)] = []
-        var body = "OK"
-        var delay: Duration = .zero
+    public struct Answer: Sendable {
+        public var status: HTTPResponse.Status
+        public var headers: [(String, String)]
+        public var body: String
+        public var delay: Duration
+
+        public init(
+            status: HTTPResponse.Status = .ok, headers: [(String, String)] = [], body: String = "OK", delay: Duration = .zero
+        ) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.delay = delay
+        }
     }
 
     private let received = Mutex<[Received]>([])
     /// Decides the answer from the request's path and how many requests that path had before it.
-    let answer: @Sendable (_ path: String, _ count: Int) -> Answer
-    let port: Int
+    public let answer: @Sendable (_ path: String, _ count: Int) -> Answer
+    public let port: Int
 
     private init(port: Int, answer: @escaping @Sendable (String, Int) -> Answer) {
         self.port = port
         self.answer = answer
     }
 
-    func url(_ path: String = "/hook") -> String { "http://127.0.0.1:\(port)\(path)" }
+    public func url(_ path: String = "/hook") -> String { "http://127.0.0.1:\(port)\(path)" }
 
-    var all: [Received] { received.withLock { $0 } }
+    public var all: [Received] { received.withLock { $0 } }
 
-    func requests(to path: String) -> [Received] { all.filter { $0.path == path } }
+    public func requests(to path: String) -> [Received] { all.filter { $0.path == path } }
 
     /// Waits until `condition` holds for what arrived, or fails after `timeout`.
     @discardableResult
-    func wait(
+    public func wait(
         timeout: Duration = .seconds(20), _ what: String = "deliveries",
         until condition: @Sendable ([Received]) -> Bool
     ) async throws -> [Received] {
@@ -54,7 +63,7 @@ final class WebhookReceiver: Sendable {
             if condition(current) { return current }
             try await Task.sleep(for: .milliseconds(25))
         }
-        throw TestFailure("timed out waiting for \(what); got \(all.count) requests: \(all.map(\.path))")
+        throw ReceiverTimeout("timed out waiting for \(what); got \(all.count) requests: \(all.map(\.path))")
     }
 
     fileprivate func record(_ request: Received) -> Int {
@@ -65,7 +74,7 @@ final class WebhookReceiver: Sendable {
         }
     }
 
-    static func run(
+    public static func run(
         answer: @escaping @Sendable (_ path: String, _ count: Int) -> Answer = { _, _ in Answer() },
         _ body: (WebhookReceiver) async throws -> Void
     ) async throws {
@@ -96,7 +105,7 @@ final class WebhookReceiver: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }
             var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw TestFailure("the receiver did not start") }
+            guard let port = await iterator.next() else { throw ReceiverTimeout("the receiver did not start") }
             let receiver = WebhookReceiver(port: port, answer: answer)
             box.withLock { $0 = receiver }
             do {
@@ -109,4 +118,9 @@ final class WebhookReceiver: Sendable {
             try await group.waitForAll()
         }
     }
+}
+
+public struct ReceiverTimeout: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
