@@ -26,13 +26,11 @@ public protocol WebhookStore: Sendable {
     /// nor another process sends them twice meanwhile. A crash leaves them to be retried after the lease.
     func claimDueDeliveries(at now: Date, leaseUntil: Date, perEndpoint: Int, busy: [String: Int]) async throws
         -> [ClaimedDelivery]
-    /// The earliest moment a pending delivery of an enabled endpoint falls due.
-    func nextDeliveryDue() async throws -> Date?
     /// Writes what happened on attempts, in one transaction.
     func recordDeliveryAttempts(_ attempts: [DeliveryAttempt]) async throws
 
     func deliveries(endpointID: String, after id: String?, limit: Int) async throws -> [WebhookDelivery]
-    /// Schedules a delivery again, now, whatever its state.
+    /// Schedules a delivery again, now, whatever its state, with a fresh retry schedule.
     func redeliver(endpointID: String, deliveryID: String, at now: Date) async throws -> WebhookDelivery
     /// Forgets events (and their deliveries) older than `cutoff` that are not still pending.
     func purgeEvents(before cutoff: Date) async throws

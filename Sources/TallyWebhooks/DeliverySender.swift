@@ -45,7 +45,7 @@ struct DeliverySender: Sendable {
         }
         request.body = .bytes(ByteBuffer(bytes: claimed.body))
         do {
-            let response = try await httpClient.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds * 1_000_000_000)))
+            let response = try await httpClient.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
             var excerpt: [UInt8] = []
             for try await chunk in response.body {
                 excerpt.append(contentsOf: chunk.readableBytesView.prefix(WebhookDelivery.responseExcerptLimit - excerpt.count))
@@ -56,9 +56,15 @@ struct DeliverySender: Sendable {
                 response: excerpt.isEmpty ? nil : String(decoding: excerpt, as: UTF8.self),
                 retryAfter: response.headers.first(name: "Retry-After"))
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            return Result(latencyMilliseconds: elapsed(), error: "no answer within \(timeout.components.seconds) s")
+            return Result(latencyMilliseconds: elapsed(), error: "no answer within \(timeout)")
         } catch {
             return Result(latencyMilliseconds: elapsed(), error: "\(error)")
         }
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
     }
 }

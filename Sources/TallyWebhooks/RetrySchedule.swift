@@ -1,8 +1,9 @@
 import Foundation
 
-/// When to try a delivery again. Attempt 1 goes at `delays[0]` after the event, attempt n+1 at
-/// `delays[n]` after attempt n failed; when the list runs out the delivery has failed.
-/// The default is Svix's: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (about 1.3 days).
+/// When to try a delivery again. The first attempt goes as soon as the event is committed
+/// (`delays[0]` is always 0); attempt n+1 goes `delays[n]` after attempt n failed; when the list
+/// runs out the delivery has failed. The default is Svix's: immediately, 5 s, 5 min, 30 min, 2 h,
+/// 5 h, 10 h, 10 h — eight attempts over about 27.5 hours.
 public struct RetrySchedule: Sendable, Equatable {
     public var delays: [Duration]
     /// Each delay is stretched or shrunk at random by up to this fraction, so endpoints that
@@ -21,7 +22,9 @@ public struct RetrySchedule: Sendable, Equatable {
     public init?(parsing text: String) {
         let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         let seconds = parts.compactMap { Double($0) }
-        guard !parts.isEmpty, seconds.count == parts.count, seconds.allSatisfy({ $0 >= 0 }) else { return nil }
+        guard !parts.isEmpty, seconds.count == parts.count, seconds.allSatisfy({ $0 >= 0 }), seconds[0] == 0 else {
+            return nil
+        }
         self.init(delays: seconds.map { .milliseconds(Int64($0 * 1000)) })
     }
 

@@ -98,7 +98,7 @@ public final class WebhookDispatcher: Service {
         let claimed: [ClaimedDelivery]
         do {
             let instant = now()
-            let lease = Double(settings.timeout.components.seconds) + 15
+            let lease = Double(settings.timeout.nanoseconds) / 1e9 + 15
             claimed = try await store.claimDueDeliveries(
                 at: instant, leaseUntil: instant.addingTimeInterval(lease), perEndpoint: settings.perEndpointConcurrency,
                 busy: inFlight.withLock { $0 })
@@ -126,19 +126,16 @@ public final class WebhookDispatcher: Service {
     func attempt(_ claimed: ClaimedDelivery, with sender: DeliverySender) async -> DeliveryAttempt {
         let instant = now()
         let delivery = claimed.delivery
-        let secrets: [WebhookSecret]
+        let result: DeliverySender.Result
         do {
-            secrets = try signingSecrets(claimed, at: instant)
+            result = await sender.send(claimed, secrets: try signingSecrets(claimed, at: instant), at: instant)
         } catch {
+            // Counted as a failed attempt, so the schedule (and switching off) applies as for any failure.
             logger.error("cannot open a webhook secret", metadata: ["webhook": "\(delivery.endpointID)", "error": "\(error)"])
-            return DeliveryAttempt(
-                deliveryID: delivery.id, endpointID: delivery.endpointID, at: instant, statusCode: nil,
-                latencyMilliseconds: 0, response: nil, error: "\(error)",
-                outcome: .retry(at: instant.addingTimeInterval(300)))
+            result = DeliverySender.Result(latencyMilliseconds: 0, error: "\(error)")
         }
-        let result = await sender.send(claimed, secrets: secrets, at: instant)
         let verdict = DeliveryVerdict.judge(result, attemptsBefore: delivery.attempts, schedule: settings.schedule, at: now())
-        let disableAfter = Double(settings.disableAfter.components.seconds)
+        let disableAfter = Double(settings.disableAfter.nanoseconds) / 1e9
         return DeliveryAttempt(
             deliveryID: delivery.id, endpointID: delivery.endpointID, at: instant, statusCode: result.statusCode,
             latencyMilliseconds: result.latencyMilliseconds, response: result.response, error: verdict.error,
@@ -150,7 +147,8 @@ public final class WebhookDispatcher: Service {
         let endpointID = claimed.delivery.endpointID
         var secrets = [try secretBox.open(claimed.secrets.current, for: endpointID)]
         if let previous = claimed.secrets.previous, let expires = claimed.secrets.previousExpiresAt, expires > instant {
-            secrets.append(try secretBox.open(previous, for: endpointID))
+            // A previous secret sealed under a lost key must not stop the new one from signing.
+            if let opened = try? secretBox.open(previous, for: endpointID) { secrets.append(opened) }
         }
         return secrets
     }

@@ -65,7 +65,10 @@ import TallyTestSupport
         receiver.standardOutput = portPipe
         receiver.standardError = FileHandle.nullDevice
         try receiver.run()
-        defer { receiver.terminate() }
+        defer {
+            kill(receiver.processIdentifier, SIGKILL)
+            receiver.waitUntilExit()
+        }
         let portLine = String(decoding: portPipe.fileHandleForReading.availableData, as: UTF8.self)
         let port = try #require(Int(portLine.trimmingCharacters(in: .whitespacesAndNewlines)), "receiver printed '\(portLine)'")
 

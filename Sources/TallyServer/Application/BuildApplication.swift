@@ -26,14 +26,15 @@ public func buildApplication(
         urlPolicy: WebhookURLPolicy(allowPrivateAddresses: configuration.webhookAllowPrivate),
         logger: Logger(label: "tally.webhooks"), now: configuration.now,
         observe: { attempt, claimed in metrics.webhooks.observe(attempt, eventCreatedAt: claimed.eventCreatedAt) })
+    var services: [any Service] = [
+        IdempotencyKeyPurge(store: store, retention: configuration.idempotencyRetention, now: configuration.now),
+        EventPurge(store: store, retention: configuration.eventRetention, now: configuration.now),
+    ]
+    if configuration.webhookDeliveryEnabled { services.append(dispatcher) }
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Tally"),
-        services: [
-            IdempotencyKeyPurge(store: store, retention: configuration.idempotencyRetention, now: configuration.now),
-            EventPurge(store: store, retention: configuration.eventRetention, now: configuration.now),
-            dispatcher,
-        ],
+        services: services,
         onServerRunning: onServerRunning,
         logger: logger
     )

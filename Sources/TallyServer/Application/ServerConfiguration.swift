@@ -20,6 +20,9 @@ public struct ServerConfiguration: Sendable {
     /// Whether webhook URLs may point at loopback, private or link-local addresses.
     public var webhookAllowPrivate = false
     public var webhookDelivery = WebhookDispatcher.Settings()
+    /// Whether this process delivers webhooks. Events are recorded either way; with several
+    /// servers on one database, deliveries can be left to some of them.
+    public var webhookDeliveryEnabled = true
     /// How long delivered events are kept (with their delivery log).
     public var eventRetention: Duration = .seconds(30 * 24 * 3600)
     /// The current time; tests move it.
@@ -69,6 +72,12 @@ public struct ServerConfiguration: Sendable {
     static func readWebhookSettings(_ environment: [String: String], into configuration: inout ServerConfiguration) throws(
         ConfigurationError
     ) {
+        if let delivery = environment["TALLY_WEBHOOK_DELIVERY"], !delivery.isEmpty {
+            guard let value = Self.flag(delivery) else {
+                throw ConfigurationError("TALLY_WEBHOOK_DELIVERY must be on or off, not '\(delivery)'")
+            }
+            configuration.webhookDeliveryEnabled = value
+        }
         if let allow = environment["TALLY_WEBHOOK_ALLOW_PRIVATE"], !allow.isEmpty {
             guard let value = Self.flag(allow) else {
                 throw ConfigurationError("TALLY_WEBHOOK_ALLOW_PRIVATE must be 1 or 0, not '\(allow)'")
@@ -78,7 +87,7 @@ public struct ServerConfiguration: Sendable {
         if let text = environment["TALLY_WEBHOOK_RETRY_SCHEDULE"], !text.isEmpty {
             guard let schedule = RetrySchedule(parsing: text) else {
                 throw ConfigurationError(
-                    "TALLY_WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds such as 0,5,300,1800, not '\(text)'")
+                    "TALLY_WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds starting with 0 (the first attempt is immediate), such as 0,5,300,1800, not '\(text)'")
             }
             configuration.webhookDelivery.schedule = schedule
         }

@@ -144,19 +144,6 @@ extension SQLiteStore {
         }
     }
 
-    public func nextDeliveryDue() async throws -> Date? {
-        try await read { db in
-            try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT min(d.next_attempt_at) FROM webhook_deliveries d
-                    JOIN webhook_endpoints e ON e.id = d.endpoint_id
-                    WHERE d.state = 'pending' AND e.enabled = 1
-                    """
-            ).flatMap { row in try row.optionalInstant(0) }
-        }
-    }
-
     public func recordDeliveryAttempts(_ attempts: [DeliveryAttempt]) async throws {
         guard !attempts.isEmpty else { return }
         try await write { db in
@@ -230,7 +217,7 @@ extension SQLiteStore {
         try await write { [self] db in
             try db.execute(
                 sql: """
-                    UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = ?, delivered_at = NULL
+                    UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?, delivered_at = NULL
                     WHERE id = ? AND endpoint_id = ?
                     """, arguments: [now, deliveryID, endpointID])
             guard db.changesCount > 0,
