@@ -45,6 +45,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // zlib from the system (zlib1g-dev): inflate and crc32 at C speed for the Apple Health
+        // reader. Not named CZlib, which ZIPFoundation uses.
+        .systemLibrary(
+            name: "CTallyZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // Readers of foreign data, one folder per source (so far the Apple Health export reader).
+        .target(
+            name: "TallyIntegrations",
+            dependencies: ["CTallyZlib"],
+            swiftSettings: swiftSettings
+        ),
         // Outbound webhooks: secrets, signing, the URL policy and the outbox dispatcher.
         .target(
             name: "TallyWebhooks",
@@ -133,9 +146,36 @@ let package = Package(
             path: "Tests/TallyTestSupport",
             swiftSettings: swiftSettings
         ),
+        // Reads one Apple Health export and prints what it found, for bench/health/run.sh.
+        .executableTarget(
+            name: "tally-health-bench",
+            dependencies: ["TallyIntegrations"],
+            path: "bench/health/Reader",
+            swiftSettings: swiftSettings
+        ),
+        // The webhook benchmark's receiver and load driver (bench/webhooks).
+        .executableTarget(
+            name: "tally-bench-webhooks",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "bench/WebhookBench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TallyCoreTests",
             dependencies: ["TallyCore"],
+            swiftSettings: swiftSettings
+        ),
+        // The Apple Health reader against archives made by ../shared/tools/gen-health-export.
+        .testTarget(
+            name: "TallyIntegrationsTests",
+            dependencies: ["TallyIntegrations"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
