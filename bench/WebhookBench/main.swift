@@ -1,12 +1,14 @@
-// The webhook benchmark's driver and receiver in one process (see bench/webhooks/run.sh):
-// it receives Tally's deliveries on 127.0.0.1 and drives Tally's API to cause them.
+// The webhook benchmark's receiver and load driver (see bench/webhooks/run.sh).
 //
-//   tally-bench-webhooks TALLY_URL API_KEY RECEIVER_PORT [RATE] [SECONDS] [BACKLOG]
-//
-// 1. Latency: creates daily logs at RATE per second for SECONDS and measures, for each, the time
-//    from just before its POST was sent to the arrival of its daily_log.created delivery.
-// 2. Throughput: switches the endpoint off, creates BACKLOG logs, switches it on and measures
-//    how fast the backlog is delivered.
+//   tally-bench-webhooks latency TALLY_URL API_KEY PORT RATE SECONDS
+//       Subscribes a receiver on PORT, creates daily logs at RATE per second for SECONDS and
+//       reports, for each, the time from just before its POST was sent to the arrival of its
+//       daily_log.created delivery (p50/p90/p99).
+//   tally-bench-webhooks backlog TALLY_URL API_KEY PORT COUNT
+//       Subscribes http://127.0.0.1:PORT/drain and creates COUNT daily logs (for a server running
+//       with TALLY_WEBHOOK_DELIVERY=off, so they wait in the outbox).
+//   tally-bench-webhooks drain PORT COUNT
+//       Receives until COUNT deliveries arrived and reports the rate from first to last.
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
@@ -16,54 +18,77 @@ import NIOHTTP1
 import ServiceLifecycle
 import Synchronization
 
-let arguments = CommandLine.arguments
-guard arguments.count >= 4, let receiverPort = Int(arguments[3]) else {
-    FileHandle.standardError.write(Data("usage: tally-bench-webhooks TALLY_URL API_KEY RECEIVER_PORT [RATE] [SECONDS] [BACKLOG]\n".utf8))
-    exit(2)
+/// Prints at once, not when the process ends: the script may stop it.
+func report(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
-let tallyURL = arguments[1]
-let apiKey = arguments[2]
-let rate = arguments.count > 4 ? Int(arguments[4]) ?? 100 : 100
-let seconds = arguments.count > 5 ? Int(arguments[5]) ?? 30 : 30
-let backlog = arguments.count > 6 ? Int(arguments[6]) ?? 20_000 : 20_000
 
-/// What the receiver saw: arrival times by daily log date.
+/// What the receiver saw.
 final class Arrivals: Sendable {
     let byDate = Mutex<[String: ContinuousClock.Instant]>([:])
     let count = Atomic<Int>(0)
+    let first = Mutex<ContinuousClock.Instant?>(nil)
+    let last = Mutex<ContinuousClock.Instant?>(nil)
     /// When each log's POST was sent, by date.
     let sent = Mutex<[String: ContinuousClock.Instant]>([:])
 }
 let arrivals = Arrivals()
-
-let router = Router()
-router.post("/hook") { request, _ -> HTTPResponse.Status in
-    let body = try await request.body.collect(upTo: 1 << 20)
-    let now = ContinuousClock.now
-    if let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
-        let data = object["data"] as? [String: Any], let date = data["date"] as? String
-    {
-        arrivals.byDate.withLock { $0[date] = now }
-    }
-    arrivals.count.add(1, ordering: .relaxed)
-    return .ok
-}
 let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
-let receiver = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: receiverPort)), logger: logger)
 let client = HTTPClient(eventLoopGroupProvider: .singleton)
 
-func call(_ method: NIOHTTP1.HTTPMethod, _ path: String, _ json: String? = nil) async throws -> (Int, [String: Any]) {
-    var request = HTTPClientRequest(url: tallyURL + path)
-    request.method = method
-    request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
-    if let json {
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: json))
+func receiver(port: Int) -> some Service {
+    let router = Router()
+    router.post("/{path}") { request, _ -> HTTPResponse.Status in
+        let body = try await request.body.collect(upTo: 1 << 20)
+        let now = ContinuousClock.now
+        if let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+            let data = object["data"] as? [String: Any], let date = data["date"] as? String
+        {
+            arrivals.byDate.withLock { $0[date] = now }
+        }
+        arrivals.first.withLock { if $0 == nil { $0 = now } }
+        arrivals.last.withLock { $0 = now }
+        arrivals.count.add(1, ordering: .relaxed)
+        return .ok
     }
-    let response = try await client.execute(request, timeout: .seconds(30))
-    let body = try await response.body.collect(upTo: 1 << 20)
-    let object = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]
-    return (Int(response.status.code), object)
+    return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
+}
+
+struct Tally: Sendable {
+    let url: String
+    let key: String
+
+    @discardableResult
+    func call(_ method: NIOHTTP1.HTTPMethod, _ path: String, _ json: String? = nil) async throws -> (Int, [String: Any]) {
+        var request = HTTPClientRequest(url: url + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        let object = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]
+        return (Int(response.status.code), object)
+    }
+
+    func subscribe(_ url: String) async throws -> String {
+        let (status, endpoint) = try await call(.POST, "/v1/webhooks", #"{"url":"\#(url)","events":["daily_log.created"]}"#)
+        guard status == 201, let id = endpoint["id"] as? String else { throw BenchFailure("subscribing answered \(status)") }
+        return id
+    }
+
+    func createLog(day: Int) async throws {
+        let (status, _) = try await call(
+            .POST, "/v1/daily-logs", #"{"user_id":"bench","date":"\#(date(day))","reviews":1,"demos":2,"callbacks":3}"#)
+        if status != 201 { throw BenchFailure("creating a log answered \(status)") }
+    }
+}
+
+struct BenchFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 func date(_ index: Int) -> String {
@@ -73,85 +98,96 @@ func date(_ index: Int) -> String {
     return formatter.string(from: day)
 }
 
-func percentile(_ sorted: [Double], _ p: Double) -> Double {
-    sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+func milliseconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
 }
 
-func benchmark() async throws {
-    let (status, endpoint) = try await call(.POST, "/v1/webhooks", #"{"url":"http://127.0.0.1:\#(receiverPort)/hook","events":["daily_log.created"]}"#)
-    guard status == 201, let endpointID = endpoint["id"] as? String else { throw CancellationError() }
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, max(0, Int((Double(sorted.count) * p).rounded(.up)) - 1))]
+}
 
-    // 1. Latency at a steady rate.
+func latency(_ tally: Tally, port: Int, rate: Int, seconds: Int) async throws {
+    let endpointID = try await tally.subscribe("http://127.0.0.1:\(port)/latency")
     let total = rate * seconds
     let start = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
         for index in 0..<total {
-            let due = start + .milliseconds(index * 1000 / rate)
-            try await Task.sleep(until: due, clock: .continuous)
-            let day = date(index)
+            try await Task.sleep(until: start + .milliseconds(index * 1000 / rate), clock: .continuous)
             group.addTask {
-                arrivals.sent.withLock { $0[day] = ContinuousClock.now }
-                let (code, _) = try await call(
-                    .POST, "/v1/daily-logs", #"{"user_id":"bench","date":"\#(day)","reviews":1,"demos":2,"callbacks":3}"#)
-                if code != 201 { print("POST answered \(code)") }
+                arrivals.sent.withLock { $0[date(index)] = ContinuousClock.now }
+                try await tally.createLog(day: index)
             }
         }
         try await group.waitForAll()
     }
-    let waitUntil = ContinuousClock.now + .seconds(30)
-    while arrivals.count.load(ordering: .relaxed) < total && ContinuousClock.now < waitUntil {
+    let deadline = ContinuousClock.now + .seconds(30)
+    while arrivals.count.load(ordering: .relaxed) < total && ContinuousClock.now < deadline {
         try await Task.sleep(for: .milliseconds(20))
     }
-    let sentTimes = arrivals.sent.withLock { $0 }
-    let arrivalTimes = arrivals.byDate.withLock { $0 }
-    let latencies = sentTimes.compactMap { day, at -> Double? in
-        guard let arrived = arrivalTimes[day] else { return nil }
-        let duration = arrived - at
-        return Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-    }.sorted()
-    print("latency: \(rate) events/s for \(seconds) s: \(latencies.count)/\(total) delivered")
-    print(String(format: "latency: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms",
-        percentile(latencies, 0.5), percentile(latencies, 0.9), percentile(latencies, 0.99), latencies.last ?? .nan))
+    let sent = arrivals.sent.withLock { $0 }
+    let arrived = arrivals.byDate.withLock { $0 }
+    let latencies = sent.compactMap { day, at in arrived[day].map { milliseconds($0 - at) } }.sorted()
+    report("latency: \(rate) events/s for \(seconds) s, \(latencies.count) of \(total) delivered")
+    report(
+        String(
+            format: "latency: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms", percentile(latencies, 0.5),
+            percentile(latencies, 0.9), percentile(latencies, 0.99), latencies.last ?? .nan))
+    try await tally.call(.DELETE, "/v1/webhooks/\(endpointID)")
+}
 
-    // 2. Throughput: a backlog delivered as fast as Tally can.
-    _ = try await call(.PATCH, "/v1/webhooks/\(endpointID)", #"{"enabled":false}"#)
-    let before = arrivals.count.load(ordering: .relaxed)
+func backlog(_ tally: Tally, port: Int, count: Int) async throws {
+    _ = try await tally.subscribe("http://127.0.0.1:\(port)/drain")
     let writers = 16
     try await withThrowingTaskGroup(of: Void.self) { group in
         for writer in 0..<writers {
             group.addTask {
-                for index in stride(from: writer, to: backlog, by: writers) {
-                    _ = try await call(
-                        .POST, "/v1/daily-logs",
-                        #"{"user_id":"bench","date":"\#(date(total + index))","reviews":1,"demos":2,"callbacks":3}"#)
-                }
+                for index in stride(from: writer, to: count, by: writers) { try await tally.createLog(day: 100_000 + index) }
             }
         }
         try await group.waitForAll()
     }
-    let enabledAt = ContinuousClock.now
-    _ = try await call(.PATCH, "/v1/webhooks/\(endpointID)", #"{"enabled":true}"#)
-    let deadline = ContinuousClock.now + .seconds(300)
-    while arrivals.count.load(ordering: .relaxed) < before + backlog && ContinuousClock.now < deadline {
-        try await Task.sleep(for: .milliseconds(5))
-    }
-    let elapsed = ContinuousClock.now - enabledAt
-    let elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    let delivered = arrivals.count.load(ordering: .relaxed) - before
-    print(String(format: "throughput: %d deliveries in %.2f s = %.0f deliveries/s", delivered, elapsedSeconds,
-        Double(delivered) / elapsedSeconds))
+    report("backlog: \(count) events waiting in the outbox")
 }
 
-let services = ServiceGroup(configuration: .init(services: [receiver], gracefulShutdownSignals: [], logger: logger))
-try await withThrowingTaskGroup(of: Void.self) { group in
-    group.addTask { try await services.run() }
-    try await Task.sleep(for: .milliseconds(300))
-    do {
-        try await benchmark()
-    } catch {
-        print("benchmark failed: \(error)")
+func drain(count: Int) async throws {
+    let deadline = ContinuousClock.now + .seconds(600)
+    while arrivals.count.load(ordering: .relaxed) < count && ContinuousClock.now < deadline {
+        try await Task.sleep(for: .milliseconds(2))
     }
-    await services.triggerGracefulShutdown()
-    try await group.waitForAll()
+    let received = arrivals.count.load(ordering: .relaxed)
+    guard let first = arrivals.first.withLock({ $0 }), let last = arrivals.last.withLock({ $0 }) else {
+        throw BenchFailure("nothing arrived")
+    }
+    let seconds = milliseconds(last - first) / 1000
+    report(String(format: "throughput: %d deliveries in %.2f s = %.0f deliveries/s", received, seconds, Double(received) / seconds))
 }
-try await client.shutdown()
+
+func runWithReceiver(port: Int, _ work: () async throws -> Void) async throws {
+    let services = ServiceGroup(
+        configuration: .init(services: [receiver(port: port)], gracefulShutdownSignals: [], logger: logger))
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await services.run() }
+        try await Task.sleep(for: .milliseconds(300))
+        do { try await work() } catch { report("benchmark failed: \(error)") }
+        await services.triggerGracefulShutdown()
+        try await group.waitForAll()
+    }
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch (arguments.first, arguments.count) {
+case ("latency", 6):
+    let tally = Tally(url: arguments[1], key: arguments[2])
+    try await runWithReceiver(port: Int(arguments[3])!) {
+        try await latency(tally, port: Int(arguments[3])!, rate: Int(arguments[4])!, seconds: Int(arguments[5])!)
+    }
+case ("backlog", 5):
+    try await backlog(Tally(url: arguments[1], key: arguments[2]), port: Int(arguments[3])!, count: Int(arguments[4])!)
+case ("drain", 3):
+    try await runWithReceiver(port: Int(arguments[1])!) { try await drain(count: Int(arguments[2])!) }
+default:
+    FileHandle.standardError.write(Data("usage: see the comment at the top of bench/WebhookBench/main.swift\n".utf8))
+    exit(2)
+}
+func shutDown() async throws { try await client.shutdown() }
+try await shutDown()

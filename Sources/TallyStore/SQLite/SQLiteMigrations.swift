@@ -120,6 +120,13 @@ enum SQLiteMigrations {
                     CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries(event_id);
                     """)
         }
+        migrator.registerMigration("3-deliveries-due-per-endpoint") { db in
+            try db.execute(
+                sql: """
+                    CREATE INDEX webhook_deliveries_due_per_endpoint
+                    ON webhook_deliveries(endpoint_id, state, next_attempt_at)
+                    """)
+        }
         return migrator
     }
 }

@@ -97,23 +97,19 @@ extension SQLiteStore {
         -> [ClaimedDelivery]
     {
         try await write { db in
-            let due = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, endpoint_id FROM (
-                        SELECT d.id, d.endpoint_id,
-                            row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.id) AS position
-                        FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-                        WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND e.enabled = 1
-                    ) WHERE position <= ?
-                    """, arguments: [now, perEndpoint])
-            var taken: [String: Int] = busy
+            // One indexed query per endpoint with room, so a long backlog costs no more than a short one.
+            let endpointIDs = try String.fetchAll(db, sql: "SELECT id FROM webhook_endpoints WHERE enabled = 1")
             var ids: [String] = []
-            for row in due {
-                let endpointID: String = row[1]
-                guard taken[endpointID, default: 0] < perEndpoint else { continue }
-                taken[endpointID, default: 0] += 1
-                ids.append(row[0])
+            for endpointID in endpointIDs {
+                let room = perEndpoint - busy[endpointID, default: 0]
+                guard room > 0 else { continue }
+                ids += try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id FROM webhook_deliveries
+                        WHERE endpoint_id = ? AND state = 'pending' AND next_attempt_at <= ?
+                        ORDER BY next_attempt_at LIMIT ?
+                        """, arguments: [endpointID, now, room])
             }
             guard !ids.isEmpty else { return [] }
             let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
