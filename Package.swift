@@ -55,7 +55,7 @@ let package = Package(
         // Readers of foreign data, one folder per source (so far the Apple Health export reader).
         .target(
             name: "TallyIntegrations",
-            dependencies: ["CTallyZlib"],
+            dependencies: ["CTallyZlib", "TallyCore", "TallyStore"],
             swiftSettings: swiftSettings
         ),
         // Outbound webhooks: secrets, signing, the URL policy and the outbox dispatcher.
@@ -121,6 +121,7 @@ let package = Package(
                 "TallyStore",
                 "TallyServer",
                 "TallyWebhooks",
+                "TallyIntegrations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

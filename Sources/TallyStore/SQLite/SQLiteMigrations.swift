@@ -127,6 +127,30 @@ enum SQLiteMigrations {
                     ON webhook_deliveries(endpoint_id, state, next_attempt_at)
                     """)
         }
+        migrator.registerMigration("4-time-entries") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE time_entries (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        source TEXT NOT NULL,
+                        external_id TEXT,
+                        description TEXT NOT NULL,
+                        project TEXT,
+                        tags TEXT NOT NULL DEFAULT '[]',
+                        category TEXT NOT NULL,
+                        start_at DATETIME NOT NULL,
+                        stop_at DATETIME,
+                        timezone TEXT,
+                        details TEXT NOT NULL DEFAULT '{}',
+                        created_at DATETIME NOT NULL,
+                        updated_at DATETIME NOT NULL,
+                        UNIQUE (source, external_id)
+                    );
+                    CREATE INDEX time_entries_by_user ON time_entries(user_id, start_at);
+                    CREATE INDEX time_entries_by_update ON time_entries(updated_at);
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+
+/// `tally import-health` as a process, on exports made by ../shared/tools/gen-health-export.
+@Suite(.serialized) struct HealthImportTests {
+    struct Manifest: Decodable {
+        struct Total: Decodable, Equatable {
+            var count: Int
+            var seconds: Int64
+        }
+        var mindful: Total
+        var bySeedCategory: [String: Total]
+        var workoutCount: Int
+
+        enum CodingKeys: String, CodingKey {
+            case mindful
+            case bySeedCategory = "by_seed_category"
+            case workoutCount = "workout_count"
+        }
+    }
+
+    static func generator() throws -> String {
+        if let path = ProcessInfo.processInfo.environment["TALLY_GEN_HEALTH_EXPORT"], !path.isEmpty { return path }
+        let candidate = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/tools/gen-health-export").path
+        guard FileManager.default.isExecutableFile(atPath: candidate) else {
+            throw E2EFailure("gen-health-export not found: set TALLY_GEN_HEALTH_EXPORT")
+        }
+        return candidate
+    }
+
+    static func generate(_ out: URL, arguments: [String]) throws -> Manifest {
+        let manifest = out.deletingPathExtension().appendingPathExtension("manifest.json")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try generator())
+        process.arguments = [out.path, "--size-mb", "4", "--seed", "7", "--manifest", manifest.path] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw E2EFailure("gen-health-export failed") }
+        return try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: manifest))
+    }
+
+    /// Count and summed seconds of stored entries per category, and the number of events, read
+    /// straight from the SQLite file.
+    static func stored(_ database: URL) throws -> (categories: [String: Manifest.Total], events: Int) {
+        let script = """
+            import json, sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            rows = db.execute("SELECT category, count(*), CAST(round(sum((julianday(stop_at) - julianday(start_at)) * 86400)) AS INTEGER) FROM time_entries GROUP BY category").fetchall()
+            events = db.execute("SELECT count(*) FROM events WHERE type = 'time_entry.created'").fetchone()[0]
+            print(json.dumps({"categories": {c: {"count": n, "seconds": s} for c, n, s in rows}, "events": events}))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, database.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        struct Stored: Decodable {
+            var categories: [String: Manifest.Total]
+            var events: Int
+        }
+        let stored = try JSONDecoder().decode(Stored.self, from: data)
+        return (stored.categories, stored.events)
+    }
+
+    @Test func importsMatchTheManifestAndASecondImportAddsNothing() async throws {
+        let directory = try makeTemporaryDirectory()
+        let export = directory.appendingPathComponent("export.zip")
+        let manifest = try Self.generate(export, arguments: ["--quirks", "all", "--xml-name", "eksport.xml"])
+        let database = directory.appendingPathComponent("tally.sqlite")
+        let environment = ["TALLY_DATABASE_URL": database.path]
+        #expect(try await TallyProcess.run(["users", "create", "--id", "ann", "--name", "Ann"], in: directory, environment: environment).status == 0)
+
+        let first = try await TallyProcess.run(["import-health", export.path], in: directory, environment: environment)
+        #expect(first.status == 0, "\(first.stderr)")
+        let total = manifest.workoutCount + manifest.mindful.count
+        #expect(first.stdout.contains("Workouts: \(manifest.workoutCount)\n"), "\(first.stdout)")
+        #expect(first.stdout.contains("Mindful sessions: \(manifest.mindful.count)\n"))
+        #expect(first.stdout.contains("New entries: \(total); already present: 0"))
+
+        var expected: [String: Manifest.Total] = [:]
+        for (category, totals) in manifest.bySeedCategory {
+            expected[category == "unmapped" ? "Uncategorized" : category] = totals
+        }
+        let afterFirst = try Self.stored(database)
+        #expect(afterFirst.categories == expected)
+        #expect(afterFirst.events == total)
+
+        let second = try await TallyProcess.run(["import-health", export.path, "--user", "ann"], in: directory, environment: environment)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("New entries: 0; already present: \(total)"))
+        let afterSecond = try Self.stored(database)
+        #expect(afterSecond.categories == expected)
+        #expect(afterSecond.events == total)
+    }
+
+    @Test func damagedOrForeignInputChangesNothing() async throws {
+        let directory = try makeTemporaryDirectory()
+        let export = directory.appendingPathComponent("export.zip")
+        let manifest = try Self.generate(export, arguments: [])
+        let database = directory.appendingPathComponent("tally.sqlite")
+        let environment = ["TALLY_DATABASE_URL": database.path]
+        #expect(try await TallyProcess.run(["users", "create", "--id", "ann", "--name", "Ann"], in: directory, environment: environment).status == 0)
+        #expect(try await TallyProcess.run(["import-health", export.path], in: directory, environment: environment).status == 0)
+        let before = try Self.stored(database)
+        #expect(before.categories.values.map(\.count).reduce(0, +) == manifest.workoutCount + manifest.mindful.count)
+
+        let archive = try Data(contentsOf: export)
+        let truncated = directory.appendingPathComponent("truncated.zip")
+        try archive.prefix(archive.count * 2 / 3).write(to: truncated)
+        let xml = directory.appendingPathComponent("cut.xml")
+        _ = try Self.generate(directory.appendingPathComponent("full.xml"), arguments: ["--seed", "8"])
+        let fullXML = try Data(contentsOf: directory.appendingPathComponent("full.xml"))
+        try fullXML.prefix(fullXML.count / 2).write(to: xml)
+        let foreign = directory.appendingPathComponent("notes.txt")
+        try Data("just some notes\n".utf8).write(to: foreign)
+
+        for bad in [truncated, xml, foreign, directory.appendingPathComponent("missing.zip")] {
+            let result = try await TallyProcess.run(["import-health", bad.path], in: directory, environment: environment)
+            #expect(result.status != 0, "\(bad.lastPathComponent) was accepted")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(bad.lastPathComponent): \(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
+        let after = try Self.stored(database)
+        #expect(after.categories == before.categories)
+        #expect(after.events == before.events)
+
+        let nobody = try await TallyProcess.run(["import-health", export.path, "--user", "ghost"], in: directory, environment: environment)
+        #expect(nobody.status != 0)
+        #expect(nobody.stderr.contains("ghost"))
+    }
+}
