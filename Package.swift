@@ -87,6 +87,7 @@ let package = Package(
                 "TallyCore",
                 "TallyStore",
                 "TallyWebhooks",
+                "TallyIntegrations",
                 "TallyAPISpec",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),

@@ -10,7 +10,20 @@ public protocol TimeEntryStore: Sendable {
         _ produce: @escaping @Sendable (_ add: (TimeEntry) throws -> Void) throws -> Void
     ) async throws -> ImportCounts
 
+    /// Adds new entries and brings stored ones (same source and external id) up to date, in one
+    /// transaction. A stored entry keeps its id, creation time and category (which a person may
+    /// have changed). Records `time_entry.created` and `time_entry.updated` events.
+    func upsertTimeEntries(_ entries: [TimeEntry]) async throws -> UpsertCounts
+
     func timeEntries(userID: String?, source: TimeEntrySource?) async throws -> [TimeEntry]
+}
+
+public struct UpsertCounts: Sendable, Equatable {
+    public var added = 0
+    public var updated = 0
+    public var unchanged = 0
+
+    public init() {}
 }
 
 public struct ImportCounts: Sendable, Equatable {

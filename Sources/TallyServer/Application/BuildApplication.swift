@@ -65,6 +65,11 @@ public func buildRouter(
         configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.withoutEscapingSlashes]))
     routes.table = transport.table
 
+    let healthAutoExport = HealthAutoExportRoute(
+        store: store, token: configuration.healthWebhookToken, defaultUserID: configuration.healthWebhookUser,
+        maxBytes: configuration.healthWebhookMaxBytes, now: configuration.now)
+    router.post("/webhooks/health") { request, context in try await healthAutoExport.handle(request, context: context) }
+
     let specBytes = APISpec.bytes
     router.get("/openapi.yaml") { _, _ in
         Response(

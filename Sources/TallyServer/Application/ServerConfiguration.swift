@@ -23,6 +23,11 @@ public struct ServerConfiguration: Sendable {
     /// Whether this process delivers webhooks. Events are recorded either way; with several
     /// servers on one database, deliveries can be left to some of them.
     public var webhookDeliveryEnabled = true
+    /// The token the Health Auto Export app sends to `POST /webhooks/health`; the route is off without it.
+    public var healthWebhookToken: String?
+    /// Whose data the app's posts are when the URL does not say (`?user_id=`).
+    public var healthWebhookUser: String?
+    public var healthWebhookMaxBytes = 256 << 20
     /// How long delivered events are kept (with their delivery log).
     public var eventRetention: Duration = .seconds(30 * 24 * 3600)
     /// The current time; tests move it.
@@ -66,6 +71,19 @@ public struct ServerConfiguration: Sendable {
             configuration.defaultTimezone = timezone
         }
         try readWebhookSettings(environment, into: &configuration)
+        if let token = environment["TALLY_HEALTH_WEBHOOK_TOKEN"], !token.isEmpty {
+            guard token.count >= 16 else {
+                throw ConfigurationError("TALLY_HEALTH_WEBHOOK_TOKEN must be at least 16 characters (try: openssl rand -hex 32)")
+            }
+            configuration.healthWebhookToken = token
+        }
+        if let user = environment["TALLY_HEALTH_WEBHOOK_USER"], !user.isEmpty { configuration.healthWebhookUser = user }
+        if let bytes = environment["TALLY_HEALTH_WEBHOOK_MAX_BYTES"], !bytes.isEmpty {
+            guard let value = Int(bytes), value > 0 else {
+                throw ConfigurationError("TALLY_HEALTH_WEBHOOK_MAX_BYTES must be a positive number of bytes, not '\(bytes)'")
+            }
+            configuration.healthWebhookMaxBytes = value
+        }
         return configuration
     }
 

@@ -14,10 +14,15 @@ struct BodyLimitMiddleware: RouterMiddleware {
     typealias Context = TallyRequestContext
     let maxBytes: Int
 
+    /// Routes that take large bodies and stream them themselves, with their own limit.
+    static let streamedPaths: Set<String> = ["/webhooks/health"]
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        guard request.method != .get, request.method != .head else { return try await next(request, context) }
+        guard request.method != .get, request.method != .head, !Self.streamedPaths.contains(request.uri.path) else {
+            return try await next(request, context)
+        }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
             throw APIError.contentTooLarge(limit: maxBytes)
         }

@@ -26,6 +26,57 @@ extension SQLiteStore {
         }
     }
 
+    public func upsertTimeEntries(_ entries: [TimeEntry]) async throws -> UpsertCounts {
+        try await write { [self] db in
+            var counts = UpsertCounts()
+            for entry in entries {
+                try Self.requireUser(db, id: entry.userID)
+                let existing = try Row.fetchOne(
+                    db, sql: "SELECT \(TimeEntry.columns) FROM time_entries WHERE source = ? AND external_id = ?",
+                    arguments: [entry.source.rawValue, entry.externalID]
+                ).map(TimeEntry.init(row:))
+                guard var stored = existing else {
+                    try db.execute(
+                        sql: "INSERT INTO time_entries (\(TimeEntry.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        arguments: try entry.arguments())
+                    try recordEvent(db, WebhookEvent(type: "time_entry.created", data: entry.eventData, at: entry.createdAt))
+                    counts.added += 1
+                    continue
+                }
+                let before = stored
+                stored.userID = entry.userID
+                stored.description = entry.description
+                stored.tags = entry.tags
+                stored.start = entry.start
+                stored.stop = entry.stop
+                stored.timezone = entry.timezone ?? stored.timezone
+                // As it reads back from the database (610.0 comes back as the integer 610).
+                stored.details = try JSONDecoder().decode(
+                    [String: JSONValue].self, from: JSONEncoder().encode(entry.details))
+                guard stored != before else {
+                    counts.unchanged += 1
+                    continue
+                }
+                stored.updatedAt = entry.updatedAt
+                try db.execute(
+                    sql: """
+                        UPDATE time_entries SET user_id = ?, description = ?, tags = ?, start_at = ?, stop_at = ?,
+                            timezone = ?, details = ?, updated_at = ?
+                        WHERE id = ?
+                        """,
+                    arguments: [
+                        stored.userID, stored.description,
+                        String(decoding: try JSONEncoder().encode(stored.tags), as: UTF8.self), stored.start, stored.stop,
+                        stored.timezone, String(decoding: try JSONEncoder().encode(stored.details), as: UTF8.self),
+                        stored.updatedAt, stored.id,
+                    ])
+                try recordEvent(db, WebhookEvent(type: "time_entry.updated", data: stored.eventData, at: stored.updatedAt))
+                counts.updated += 1
+            }
+            return counts
+        }
+    }
+
     public func timeEntries(userID: String?, source: TimeEntrySource?) async throws -> [TimeEntry] {
         try await read { db in
             try Row.fetchAll(

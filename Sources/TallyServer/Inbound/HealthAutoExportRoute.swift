@@ -1,0 +1,105 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TallyCore
+import TallyIntegrations
+import TallyStore
+
+/// `POST /webhooks/health`: the Health Auto Export app's REST automation. Authenticated with
+/// `TALLY_HEALTH_WEBHOOK_TOKEN` as a Bearer token or an `api-key` header. The body is streamed to
+/// a temporary file (the app sends up to hundreds of MB with routes and heart-rate data), then
+/// read; entries are upserted in one transaction, so repeated and batched posts are harmless.
+struct HealthAutoExportRoute: Sendable {
+    let store: any TallyStore
+    let token: String?
+    let defaultUserID: String?
+    let maxBytes: Int
+    let now: @Sendable () -> Date
+
+    func handle(_ request: Request, context: TallyRequestContext) async throws -> Response {
+        guard let token else {
+            throw APIError.unavailable("the Health Auto Export webhook is off: set TALLY_HEALTH_WEBHOOK_TOKEN to turn it on")
+        }
+        guard let presented = Self.presentedToken(request), Self.matches(presented, token) else {
+            throw APIError.unauthorized("send the TALLY_HEALTH_WEBHOOK_TOKEN as 'Authorization: Bearer <token>' or an 'api-key' header")
+        }
+        let body = try await spool(request)
+        defer { try? FileManager.default.removeItem(at: body) }
+        let userID = try await owner(request)
+        let payload: HealthAutoExportPayload
+        let entries: HealthAutoExportPayload.Entries
+        do {
+            payload = try HealthAutoExportPayload.decode(try Data(contentsOf: body, options: .alwaysMapped))
+            entries = try payload.timeEntries(userID: userID, at: now())
+        } catch let error as HealthAutoExportError {
+            throw APIError.malformedJSON(error.description)
+        }
+        let counts = try await store.upsertTimeEntries(entries.entries)
+        let answer: JSONValue = .object([
+            "workouts": .integer(Int64(entries.workouts)), "mindful_minutes": .integer(Int64(entries.mindfulSamples)),
+            "added": .integer(Int64(counts.added)), "updated": .integer(Int64(counts.updated)),
+            "unchanged": .integer(Int64(counts.unchanged)),
+            "ignored_metrics": .array(Array(Set(entries.ignoredMetrics)).sorted().map(JSONValue.string)),
+        ])
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: answer.serialized())))
+    }
+
+    static func presentedToken(_ request: Request) -> String? {
+        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+            return String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        }
+        return request.headers[HTTPField.Name("api-key")!]
+    }
+
+    /// Constant time: compares digests, so neither length nor content leaks through timing.
+    static func matches(_ presented: String, _ token: String) -> Bool {
+        let left = SHA256.hash(data: Data(presented.utf8))
+        let right = SHA256.hash(data: Data(token.utf8))
+        return left.withUnsafeBytes { a in right.withUnsafeBytes { b in
+            zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        } }
+    }
+
+    private func owner(_ request: Request) async throws -> String {
+        if let id = request.uri.queryParameters.get("user_id") ?? defaultUserID {
+            guard try await store.user(id: id) != nil else {
+                throw APIError.validation([FieldError(field: "user_id", "no user has the id '\(id)'")])
+            }
+            return id
+        }
+        let users = try await store.users(after: nil, limit: 2)
+        guard users.count == 1 else {
+            throw APIError.badRequest(
+                "say whose data this is: add ?user_id=ID to the URL or set TALLY_HEALTH_WEBHOOK_USER")
+        }
+        return users[0].id
+    }
+
+    /// Writes the body to a temporary file as it arrives, refusing more than `maxBytes`.
+    private func spool(_ request: Request) async throws -> URL {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
+            throw APIError.contentTooLarge(limit: maxBytes)
+        }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tally-hae-\(UUID().uuidString).json")
+        guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]),
+            let file = try? FileHandle(forWritingTo: url)
+        else { throw APIError.unavailable("cannot store the request body in \(url.deletingLastPathComponent().path)") }
+        do {
+            defer { try? file.close() }
+            var written = 0
+            for try await chunk in request.body {
+                written += chunk.readableBytes
+                guard written <= maxBytes else { throw APIError.contentTooLarge(limit: maxBytes) }
+                try file.write(contentsOf: chunk.readableBytesView)
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: url)
+            throw error
+        }
+        return url
+    }
+}
