@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import Testing
 
 /// `tally import-health` as a process, on exports made by ../shared/tools/gen-health-export.
@@ -131,5 +133,77 @@ import Testing
         let nobody = try await TallyProcess.run(["import-health", export.path, "--user", "ghost"], in: directory, environment: environment)
         #expect(nobody.status != 0)
         #expect(nobody.stderr.contains("ghost"))
+    }
+
+    @Test func theAPIImportsInTheBackgroundAndReportsProgress() async throws {
+        let directory = try makeTemporaryDirectory()
+        let export = directory.appendingPathComponent("export.zip")
+        let manifest = try Self.generate(export, arguments: ["--quirks", "all"])
+        let database = directory.appendingPathComponent("tally.sqlite")
+        let environment = ["TALLY_DATABASE_URL": database.path]
+        #expect(try await TallyProcess.run(["users", "create", "--id", "ann", "--name", "Ann"], in: directory, environment: environment).status == 0)
+        let key = try await TallyProcess.run(["keys", "create", "--name", "phone"], in: directory, environment: environment)
+        let apiKey = key.stdout.trimmingCharacters(in: .newlines)
+        let server = try TallyProcess(["serve", "--port", "0"], in: directory, environment: environment)
+        defer { server.terminate() }
+        let url = try await server.waitUntilListening()
+
+        func upload(_ data: Data, type: String = "application/zip") async throws -> (status: Int, body: [String: Any]) {
+            var request = HTTPClientRequest(url: url.absoluteString + "/v1/imports/apple-health")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+            request.headers.add(name: "Content-Type", value: type)
+            request.body = .bytes(ByteBuffer(bytes: data))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            return (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:])
+        }
+        func status(_ id: String) async throws -> [String: Any] {
+            var request = HTTPClientRequest(url: url.absoluteString + "/v1/imports/\(id)")
+            request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            return (try JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]
+        }
+        func finished(_ id: String) async throws -> [String: Any] {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline {
+                let current = try await status(id)
+                if current["state"] as? String != "running" { return current }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            throw E2EFailure("import \(id) did not finish")
+        }
+
+        let archive = try Data(contentsOf: export)
+        let accepted = try await upload(archive)
+        #expect(accepted.status == 202)
+        let id = try #require(accepted.body["id"] as? String)
+        let done = try await finished(id)
+        #expect(done["state"] as? String == "succeeded", "\(done)")
+        #expect(done["workouts"] as? Int == manifest.workoutCount)
+        #expect(done["mindful_sessions"] as? Int == manifest.mindful.count)
+        #expect(done["added"] as? Int == manifest.workoutCount + manifest.mindful.count)
+        // Progress counts the compressed bytes of the export's XML entry.
+        let total = try #require(done["total_bytes"] as? Int)
+        #expect(done["bytes_read"] as? Int == total)
+        #expect(total > archive.count * 9 / 10 && total <= archive.count)
+
+        let again = try await finished(try #require(try await upload(archive).body["id"] as? String))
+        #expect(again["added"] as? Int == 0)
+        #expect(again["already_present"] as? Int == manifest.workoutCount + manifest.mindful.count)
+
+        let foreign = try await upload(Data("hello".utf8), type: "application/octet-stream")
+        #expect(foreign.status == 422)
+        #expect(foreign.body["type"] is String)
+        let before = try Self.stored(database)
+        _ = try Self.generate(directory.appendingPathComponent("full.xml"), arguments: ["--seed", "9"])
+        let xml = try Data(contentsOf: directory.appendingPathComponent("full.xml"))
+        let cut = try await upload(xml.prefix(xml.count / 2), type: "application/xml")
+        #expect(cut.status == 202)
+        let failed = try await finished(try #require(cut.body["id"] as? String))
+        #expect(failed["state"] as? String == "failed")
+        #expect((failed["error"] as? String)?.contains("nothing was imported") == true)
+        #expect(try Self.stored(database).categories == before.categories)
     }
 }

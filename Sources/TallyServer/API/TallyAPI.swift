@@ -10,6 +10,7 @@ struct TallyAPI: APIProtocol {
     let store: any TallyStore
     let configuration: ServerConfiguration
     let secretBox: SecretBox
+    let imports: ImportRegistry
 
     var urlPolicy: WebhookURLPolicy { WebhookURLPolicy(allowPrivateAddresses: configuration.webhookAllowPrivate) }
 

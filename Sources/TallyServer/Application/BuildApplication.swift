@@ -59,7 +59,7 @@ public func buildRouter(
         IdempotencyMiddleware(store: store, now: configuration.now)
     }
     let transport = RecordingTransport(router: router)
-    let api = TallyAPI(store: store, configuration: configuration, secretBox: secretBox)
+    let api = TallyAPI(store: store, configuration: configuration, secretBox: secretBox, imports: ImportRegistry())
     try api.registerHandlers(
         on: transport,
         configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.withoutEscapingSlashes]))

@@ -28,6 +28,8 @@ public struct ServerConfiguration: Sendable {
     /// Whose data the app's posts are when the URL does not say (`?user_id=`).
     public var healthWebhookUser: String?
     public var healthWebhookMaxBytes = 256 << 20
+    /// Largest Apple Health export accepted by `POST /v1/imports/apple-health`.
+    public var importMaxBytes = 8 << 30
     /// How long delivered events are kept (with their delivery log).
     public var eventRetention: Duration = .seconds(30 * 24 * 3600)
     /// The current time; tests move it.
@@ -76,6 +78,12 @@ public struct ServerConfiguration: Sendable {
                 throw ConfigurationError("TALLY_HEALTH_WEBHOOK_TOKEN must be at least 16 characters (try: openssl rand -hex 32)")
             }
             configuration.healthWebhookToken = token
+        }
+        if let bytes = environment["TALLY_IMPORT_MAX_BYTES"], !bytes.isEmpty {
+            guard let value = Int(bytes), value > 0 else {
+                throw ConfigurationError("TALLY_IMPORT_MAX_BYTES must be a positive number of bytes, not '\(bytes)'")
+            }
+            configuration.importMaxBytes = value
         }
         if let user = environment["TALLY_HEALTH_WEBHOOK_USER"], !user.isEmpty { configuration.healthWebhookUser = user }
         if let bytes = environment["TALLY_HEALTH_WEBHOOK_MAX_BYTES"], !bytes.isEmpty {

@@ -15,7 +15,7 @@ struct BodyLimitMiddleware: RouterMiddleware {
     let maxBytes: Int
 
     /// Routes that take large bodies and stream them themselves, with their own limit.
-    static let streamedPaths: Set<String> = ["/webhooks/health"]
+    static let streamedPaths: Set<String> = ["/webhooks/health", "/v1/imports/apple-health"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
