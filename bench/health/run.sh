@@ -27,7 +27,18 @@ generator() {
 GEN=$(generator)
 
 swift build -c release --product tally-health-bench >&2
+swift build -c release --product tally >&2
 BIN=$(swift build -c release --show-bin-path)/tally-health-bench
+TALLY=$(swift build -c release --show-bin-path)/tally
+
+# healthkit-to-sqlite from PyPI, the tool people use today, in a cached virtualenv.
+if [ -z "${HEALTHKIT_TO_SQLITE:-}" ]; then
+    VENV="${TMPDIR:-/tmp}/tally-bench-healthkit-venv"
+    if [ ! -x "$VENV/bin/healthkit-to-sqlite" ]; then
+        python3 -m venv "$VENV" >&2 && "$VENV/bin/pip" install --quiet healthkit-to-sqlite >&2
+    fi
+    HEALTHKIT_TO_SQLITE="$VENV/bin/healthkit-to-sqlite"
+fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tally-health-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -63,6 +74,16 @@ compare() {
     echo "unzip -p > /dev/null: ${unzip_s} s, peak RSS $((unzip_kb / 1024)) MB (median of $RUNS)"
     echo "ratio reader/unzip: $(awk -v a="$reader_s" -v b="$unzip_s" 'BEGIN { printf "%.2f", a / b }') (target <= 1.5); peak RSS target <= 64 MB"
     echo "reader found: $(tail -1 "$WORK/out.txt" | cut -d, -f1-2)"
+    # The whole import: read, map and write every entry (with its event) to a fresh SQLite file.
+    for _ in $(seq "$RUNS"); do
+        rm -f "$WORK"/import.sqlite*
+        TALLY_DATABASE_URL="$WORK/import.sqlite" "$TALLY" users create --id bench --name Bench >/dev/null
+        measure "$WORK/import.txt" env TALLY_DATABASE_URL="$WORK/import.sqlite" "$TALLY" import-health "$archive"
+    done | sort -n | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }' >"$WORK/import.time"
+    read -r import_s import_kb <"$WORK/import.time"
+    echo "tally import-health: ${import_s} s, peak RSS $((import_kb / 1024)) MB (median of $RUNS); $(grep -E '^New entries' "$WORK/import.txt")"
+    echo "ratio import/unzip: $(awk -v a="$import_s" -v b="$unzip_s" 'BEGIN { printf "%.2f", a / b }') (target <= 1.5)"
+    IMPORT_S=$import_s
     python3 -c "import json,sys; m=json.load(open(sys.argv[1])); print(f\"manifest says: workouts {m['workout_count']}, mindful sessions {m['mindful']['count']}\")" "$manifest"
 }
 
@@ -71,9 +92,10 @@ echo "== export.zip --size-mb $SIZE_MB --seed $SEED"
 "$GEN" "$WORK/export.zip" --size-mb "$SIZE_MB" --seed "$SEED" --manifest "$WORK/manifest.json"
 compare "$WORK/export.zip" "$WORK/manifest.json"
 
-if [ -n "${HEALTHKIT_TO_SQLITE:-}" ]; then
+if [ -x "$HEALTHKIT_TO_SQLITE" ]; then
     read -r hk_s hk_kb < <(measure /dev/null "$HEALTHKIT_TO_SQLITE" "$WORK/export.zip" "$WORK/healthkit.db")
     echo "healthkit-to-sqlite (all records into SQLite): ${hk_s} s, peak RSS $((hk_kb / 1024)) MB"
+    echo "tally import-health is $(awk -v a="$hk_s" -v b="$IMPORT_S" 'BEGIN { printf "%.0f", a / b }') x faster (target >= 30)"
     rm -f "$WORK/healthkit.db"
 fi
 
