@@ -179,6 +179,65 @@ import TallyTestSupport
         }
     }
 
+    @Test func retriesGoneRetryAfterRotationAndRedeliveryThroughTheBinary() async throws {
+        try await WebhookReceiver.run(answer: { path, count in
+            switch path {
+            case "/flaky": count < 2 ? .init(status: .internalServerError) : .init()
+            case "/gone": .init(status: .gone)
+            case "/busy": count == 0 ? .init(status: .tooManyRequests, headers: [("Retry-After", "1")]) : .init()
+            default: .init()
+            }
+        }) { receiver in
+            let setup = try await Setup(["TALLY_WEBHOOK_RETRY_SCHEDULE": "0,0.3,0.3"])
+            let (server, url) = try await setup.serve()
+            defer { server.terminate() }
+            var endpoints: [String: (id: String, secret: String)] = [:]
+            for path in ["/flaky", "/gone", "/busy"] {
+                let created = try await setup.post(url, "/v1/webhooks", json: #"{"url":"\#(receiver.url(path))","events":["user.created"]}"#)
+                #expect(created.status == 201)
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(created.body.utf8)) as? [String: Any])
+                endpoints[path] = (object["id"] as! String, object["secret"] as! String)
+            }
+            #expect(try await setup.post(url, "/v1/users", json: #"{"id":"bob","name":"Bob"}"#).status == 201)
+            let received = try await receiver.wait { received in
+                received.filter { $0.path == "/flaky" }.count >= 3 && received.filter { $0.path == "/busy" }.count >= 2
+            }
+            let flaky = received.filter { $0.path == "/flaky" }
+            #expect(Set(flaky.compactMap { $0.header("webhook-id") }).count == 1)
+            let busy = received.filter { $0.path == "/busy" }
+            #expect(busy[1].at.timeIntervalSince(busy[0].at) >= 0.9, "Retry-After: 1 was not honoured")
+
+            let gone = try await get(url, "/v1/webhooks/\(endpoints["/gone"]!.id)", key: setup.adminKey)
+            #expect(gone["status"] as? String == "disabled")
+            #expect(receiver.requests(to: "/gone").count == 1)
+
+            let rotated = try await setup.post(url, "/v1/webhooks/\(endpoints["/flaky"]!.id)/rotate-secret", json: "{}")
+            #expect(rotated.status == 200)
+            #expect(try await setup.post(url, "/v1/users", json: #"{"id":"cy","name":"Cy"}"#).status == 201)
+            let afterRotation = try await receiver.wait { $0.filter { $0.path == "/flaky" }.count >= 4 }
+            let signed = try #require(afterRotation.filter { $0.path == "/flaky" }.last)
+            #expect(signed.header("webhook-signature")?.split(separator: " ").count == 2)
+
+            let log = try await get(url, "/v1/webhooks/\(endpoints["/flaky"]!.id)/deliveries", key: setup.adminKey)
+            let first = try #require((log["deliveries"] as? [[String: Any]])?.last)
+            #expect(first["attempts"] as? Int == 3)
+            #expect(first["state"] as? String == "delivered")
+            let redelivered = try await setup.post(
+                url, "/v1/webhooks/\(endpoints["/flaky"]!.id)/deliveries/\(first["id"] as! String)/redeliver", json: "{}")
+            #expect(redelivered.status == 202)
+            let again = try await receiver.wait { $0.filter { $0.path == "/flaky" }.count >= 5 }
+            #expect(again.filter { $0.path == "/flaky" }.last?.header("webhook-id") == flaky[0].header("webhook-id"))
+        }
+    }
+
+    private func get(_ url: URL, _ path: String, key: String) async throws -> [String: Any] {
+        var request = HTTPClientRequest(url: url.absoluteString + path)
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return (try JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]
+    }
+
     @Test func theWebhooksCommandsManageEndpointsAndKeepTheKeyPrivate() async throws {
         let setup = try await Setup(["TALLY_WEBHOOK_ALLOW_PRIVATE": "0"])
         let refused = try await setup.tally(["webhooks", "add", "http://127.0.0.1:9/hook"])
