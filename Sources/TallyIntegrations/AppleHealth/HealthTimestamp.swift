@@ -1,4 +1,5 @@
 import Foundation
+import TallyCore
 
 /// An instant as Apple Health prints it, "2023-01-05 07:30:00 +0100".
 ///
@@ -41,7 +42,7 @@ public struct HealthTimestamp: Sendable, Hashable, CustomStringConvertible {
               hour < 24, minute < 60, second < 60, offsetHours < 24, offsetMinutes < 60
         else { return nil }
         let offset = sign * (offsetHours * 3600 + offsetMinutes * 60)
-        let local = Self.daysSince1970(year: year, month: month, day: day) * 86400 + hour * 3600 + minute * 60 + second
+        let local = Int64(RFC3339.daysSinceEpoch(year: Int(year), month: Int(month), day: Int(day))) * 86400 + hour * 3600 + minute * 60 + second
         self.init(secondsSince1970: local - offset, utcOffsetSeconds: Int32(offset))
     }
 
@@ -52,7 +53,8 @@ public struct HealthTimestamp: Sendable, Hashable, CustomStringConvertible {
         let local = secondsSince1970 + Int64(utcOffsetSeconds)
         let days = local >= 0 ? local / 86400 : (local - 86399) / 86400
         let secondOfDay = local - days * 86400
-        let (year, month, day) = Self.civilDate(daysSince1970: days)
+        let civil = RFC3339.civilDate(daysSinceEpoch: Int(days))
+        let (year, month, day) = (Int64(civil.year), Int64(civil.month), Int64(civil.day))
         let offset = abs(Int64(utcOffsetSeconds))
         func pad(_ value: Int64, _ width: Int) -> String {
             let digits = String(value)
@@ -79,28 +81,5 @@ public struct HealthTimestamp: Sendable, Hashable, CustomStringConvertible {
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    // Howard Hinnant's days_from_civil / civil_from_days: exact for the proleptic Gregorian
-    // calendar without tables or Foundation.
-    private static func daysSince1970(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    private static func civilDate(daysSince1970: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = daysSince1970 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -27,8 +27,11 @@ public func buildApplication(
         logger: Logger(label: "tally.webhooks"), now: configuration.now,
         observe: { attempt, claimed in metrics.webhooks.observe(attempt, eventCreatedAt: claimed.eventCreatedAt) })
     var services: [any Service] = [
-        IdempotencyKeyPurge(store: store, retention: configuration.idempotencyRetention, now: configuration.now),
-        EventPurge(store: store, retention: configuration.eventRetention, now: configuration.now),
+        HourlyPurge(retention: configuration.idempotencyRetention, now: configuration.now) {
+            try await store.purgeIdempotencyKeys(before: $0)
+        },
+        // Events still waiting to be delivered are kept whatever their age.
+        HourlyPurge(retention: configuration.eventRetention, now: configuration.now) { try await store.purgeEvents(before: $0) },
     ]
     if configuration.webhookDeliveryEnabled { services.append(dispatcher) }
     return Application(
@@ -93,40 +96,19 @@ public func buildRouter(
     return router
 }
 
-/// Forgets `Idempotency-Key`s older than the retention period, once an hour.
-struct IdempotencyKeyPurge: Service {
-    let store: any TallyStore
+/// Runs a clean-up once an hour, from start-up until the server stops: forgetting
+/// `Idempotency-Key`s, or events (with their delivery log) past their retention.
+struct HourlyPurge: Service {
     let retention: Duration
     let now: @Sendable () -> Date
+    let purge: @Sendable (_ cutoff: Date) async throws -> Void
 
     func run() async throws {
         let seconds = Double(retention.components.seconds)
         do {
             try await cancelWhenGracefulShutdown {
                 while true {
-                    try? await store.purgeIdempotencyKeys(before: now().addingTimeInterval(-seconds))
-                    try await Task.sleep(for: .seconds(3600))
-                }
-            }
-        } catch is CancellationError {
-            return
-        }
-    }
-}
-
-/// Forgets events and their delivery log after the retention period, once an hour. Events still
-/// waiting to be delivered are kept.
-struct EventPurge: Service {
-    let store: any TallyStore
-    let retention: Duration
-    let now: @Sendable () -> Date
-
-    func run() async throws {
-        let seconds = Double(retention.components.seconds)
-        do {
-            try await cancelWhenGracefulShutdown {
-                while true {
-                    try? await store.purgeEvents(before: now().addingTimeInterval(-seconds))
+                    try? await purge(now().addingTimeInterval(-seconds))
                     try await Task.sleep(for: .seconds(3600))
                 }
             }
