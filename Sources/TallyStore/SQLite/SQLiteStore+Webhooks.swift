@@ -96,7 +96,16 @@ extension SQLiteStore {
     public func claimDueDeliveries(at now: Date, leaseUntil: Date, perEndpoint: Int, busy: [String: Int]) async throws
         -> [ClaimedDelivery]
     {
-        try await write { db in
+        // Most polls find nothing due: answer those from a reader, without taking the write lock.
+        let anythingDue = try await read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= ?)
+                    """, arguments: [now]) ?? false
+        }
+        guard anythingDue else { return [] }
+        return try await write { db in
             // One indexed query per endpoint with room, so a long backlog costs no more than a short one.
             let endpointIDs = try String.fetchAll(db, sql: "SELECT id FROM webhook_endpoints WHERE enabled = 1")
             var ids: [String] = []
