@@ -43,15 +43,11 @@ struct ImportHealth: AsyncParsableCommand {
     }
 
     private func owner(in store: any TallyStore) async throws -> String {
-        if let user {
-            guard try await store.user(id: user) != nil else { throw CLIError("no user has the id '\(user)'") }
-            return user
-        }
-        let users = try await store.users(after: nil, limit: 2)
-        switch users.count {
-        case 0: throw CLIError("there are no users yet; create one with 'tally users create' or pass --user")
-        case 1: return users[0].id
-        default: throw CLIError("there are several users; say whose export this is with --user ID")
+        switch try await store.owner(user) {
+        case .user(let id): return id
+        case .unknown(let id): throw CLIError("no user has the id '\(id)'")
+        case .noUsers: throw CLIError("there are no users yet; create one with 'tally users create' or pass --user")
+        case .severalUsers: throw CLIError("there are several users; say whose export this is with --user ID")
         }
     }
 

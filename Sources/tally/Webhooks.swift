@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TallyCore
+import TallyServer
 import TallyStore
 import TallyWebhooks
 
@@ -26,8 +27,10 @@ struct Webhooks: AsyncParsableCommand {
 
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
-            let allowPrivate = ["1", "true", "yes", "on"].contains(environment["TALLY_WEBHOOK_ALLOW_PRIVATE"]?.lowercased() ?? "")
-            do { try await WebhookURLPolicy(allowPrivateAddresses: allowPrivate).check(url) } catch {
+            // The server's reading of TALLY_WEBHOOK_ALLOW_PRIVATE, so both refuse the same URLs.
+            let settings: ServerConfiguration
+            do { settings = try ServerConfiguration.fromEnvironment(environment) } catch { throw CLIError(error.description) }
+            do { try await WebhookURLPolicy(allowPrivateAddresses: settings.webhookAllowPrivate).check(url) } catch {
                 throw CLIError("url \(error.description)")
             }
             let location = try databaseOptions.location()

@@ -14,8 +14,7 @@ extension TallyAPI {
         }
         let instant = now
         let id = Identifier.make("imp", at: instant)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tally-\(id).upload")
-        try await spool(body, to: file)
+        let file = try await BodySpool.write(body, limit: configuration.importMaxBytes, name: "tally-\(id).upload")
         do {
             _ = try HealthExportReader(path: file.path)
         } catch {
@@ -49,38 +48,12 @@ extension TallyAPI {
     }
 
     private func importOwner(_ requested: String?) async throws -> String {
-        if let requested {
-            guard try await store.user(id: requested) != nil else {
-                throw APIError.validation([FieldError(field: "user_id", "no user has the id '\(requested)'")])
-            }
-            return requested
-        }
-        let users = try await store.users(after: nil, limit: 2)
-        guard users.count == 1 else {
+        switch try await store.owner(requested) {
+        case .user(let id): return id
+        case .unknown(let id): throw APIError.validation([FieldError(field: "user_id", "no user has the id '\(id)'")])
+        case .noUsers, .severalUsers:
             throw APIError.badRequest(
                 "say whose export this is with ?user_id=ID", errors: [FieldError(field: "user_id", "is required")])
-        }
-        return users[0].id
-    }
-
-    /// Writes the upload to a private file as it arrives, up to the import size limit.
-    private func spool(_ body: HTTPBody, to file: URL) async throws {
-        guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600]),
-            let handle = try? FileHandle(forWritingTo: file)
-        else { throw APIError.unavailable("cannot store the upload in \(file.deletingLastPathComponent().path)") }
-        do {
-            defer { try? handle.close() }
-            var written = 0
-            for try await chunk in body {
-                written += chunk.count
-                guard written <= configuration.importMaxBytes else {
-                    throw APIError.contentTooLarge(limit: configuration.importMaxBytes)
-                }
-                try handle.write(contentsOf: chunk)
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: file)
-            throw error
         }
     }
 }

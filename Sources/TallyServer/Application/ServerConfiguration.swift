@@ -54,18 +54,8 @@ public struct ServerConfiguration: Sendable {
                 throw ConfigurationError("TALLY_DATABASE_URL: \(error.description)")
             }
         }
-        if let limit = environment["TALLY_RATE_LIMIT"], !limit.isEmpty {
-            guard let value = Int(limit), value > 0 else {
-                throw ConfigurationError("TALLY_RATE_LIMIT must be a positive number of requests per minute, not '\(limit)'")
-            }
-            configuration.rateLimit = value
-        }
-        if let bytes = environment["TALLY_MAX_BODY_BYTES"], !bytes.isEmpty {
-            guard let value = Int(bytes), value > 0 else {
-                throw ConfigurationError("TALLY_MAX_BODY_BYTES must be a positive number of bytes, not '\(bytes)'")
-            }
-            configuration.maxBodyBytes = value
-        }
+        if let value = try positive(environment, "TALLY_RATE_LIMIT", "requests per minute") { configuration.rateLimit = value }
+        if let value = try positive(environment, "TALLY_MAX_BODY_BYTES", "bytes") { configuration.maxBodyBytes = value }
         if let timezone = environment["TALLY_DEFAULT_TIMEZONE"], !timezone.isEmpty {
             guard TimeZoneName.isValid(timezone) else {
                 throw ConfigurationError("TALLY_DEFAULT_TIMEZONE must be an IANA time zone, not '\(timezone)'")
@@ -79,17 +69,9 @@ public struct ServerConfiguration: Sendable {
             }
             configuration.healthWebhookToken = token
         }
-        if let bytes = environment["TALLY_IMPORT_MAX_BYTES"], !bytes.isEmpty {
-            guard let value = Int(bytes), value > 0 else {
-                throw ConfigurationError("TALLY_IMPORT_MAX_BYTES must be a positive number of bytes, not '\(bytes)'")
-            }
-            configuration.importMaxBytes = value
-        }
+        if let value = try positive(environment, "TALLY_IMPORT_MAX_BYTES", "bytes") { configuration.importMaxBytes = value }
         if let user = environment["TALLY_HEALTH_WEBHOOK_USER"], !user.isEmpty { configuration.healthWebhookUser = user }
-        if let bytes = environment["TALLY_HEALTH_WEBHOOK_MAX_BYTES"], !bytes.isEmpty {
-            guard let value = Int(bytes), value > 0 else {
-                throw ConfigurationError("TALLY_HEALTH_WEBHOOK_MAX_BYTES must be a positive number of bytes, not '\(bytes)'")
-            }
+        if let value = try positive(environment, "TALLY_HEALTH_WEBHOOK_MAX_BYTES", "bytes") {
             configuration.healthWebhookMaxBytes = value
         }
         return configuration
@@ -129,6 +111,17 @@ public struct ServerConfiguration: Sendable {
             }
             configuration.webhookDelivery.perEndpointConcurrency = value
         }
+    }
+
+    /// A positive whole number from `name`, nil when unset; anything else is an error.
+    static func positive(_ environment: [String: String], _ name: String, _ unit: String) throws(ConfigurationError)
+        -> Int?
+    {
+        guard let text = environment[name], !text.isEmpty else { return nil }
+        guard let value = Int(text), value > 0 else {
+            throw ConfigurationError("\(name) must be a positive number of \(unit), not '\(text)'")
+        }
+        return value
     }
 
     static func flag(_ text: String) -> Bool? {

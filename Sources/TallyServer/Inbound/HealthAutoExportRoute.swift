@@ -25,7 +25,11 @@ struct HealthAutoExportRoute: Sendable {
         guard let presented = Self.presentedToken(request), Self.matches(presented, token) else {
             throw APIError.unauthorized("send the TALLY_HEALTH_WEBHOOK_TOKEN as 'Authorization: Bearer <token>' or an 'api-key' header")
         }
-        let body = try await spool(request)
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
+            throw APIError.contentTooLarge(limit: maxBytes)
+        }
+        let body = try await BodySpool.write(
+            request.body.map(\.readableBytesView), limit: maxBytes, name: "tally-hae-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: body) }
         let userID = try await owner(request)
         let payload: HealthAutoExportPayload
@@ -65,41 +69,11 @@ struct HealthAutoExportRoute: Sendable {
     }
 
     private func owner(_ request: Request) async throws -> String {
-        if let id = request.uri.queryParameters.get("user_id") ?? defaultUserID {
-            guard try await store.user(id: id) != nil else {
-                throw APIError.validation([FieldError(field: "user_id", "no user has the id '\(id)'")])
-            }
-            return id
+        switch try await store.owner(request.uri.queryParameters.get("user_id") ?? defaultUserID) {
+        case .user(let id): return id
+        case .unknown(let id): throw APIError.validation([FieldError(field: "user_id", "no user has the id '\(id)'")])
+        case .noUsers, .severalUsers:
+            throw APIError.badRequest("say whose data this is: add ?user_id=ID to the URL or set TALLY_HEALTH_WEBHOOK_USER")
         }
-        let users = try await store.users(after: nil, limit: 2)
-        guard users.count == 1 else {
-            throw APIError.badRequest(
-                "say whose data this is: add ?user_id=ID to the URL or set TALLY_HEALTH_WEBHOOK_USER")
-        }
-        return users[0].id
-    }
-
-    /// Writes the body to a temporary file as it arrives, refusing more than `maxBytes`.
-    private func spool(_ request: Request) async throws -> URL {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
-            throw APIError.contentTooLarge(limit: maxBytes)
-        }
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tally-hae-\(UUID().uuidString).json")
-        guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]),
-            let file = try? FileHandle(forWritingTo: url)
-        else { throw APIError.unavailable("cannot store the request body in \(url.deletingLastPathComponent().path)") }
-        do {
-            defer { try? file.close() }
-            var written = 0
-            for try await chunk in request.body {
-                written += chunk.readableBytes
-                guard written <= maxBytes else { throw APIError.contentTooLarge(limit: maxBytes) }
-                try file.write(contentsOf: chunk.readableBytesView)
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: url)
-            throw error
-        }
-        return url
     }
 }
