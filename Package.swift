@@ -52,10 +52,19 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // Readers of foreign data, one folder per source (so far the Apple Health export reader).
+        // Foreign data, one folder per source (Toggl, Clockify, Apple Health, Health Auto Export):
+        // clients and readers, wire types, mapping to TallyCore; Sync/ holds what they share.
         .target(
             name: "TallyIntegrations",
-            dependencies: ["CTallyZlib", "TallyCore", "TallyStore"],
+            dependencies: [
+                "CTallyZlib",
+                "TallyCore",
+                "TallyStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Outbound webhooks: secrets, signing, the URL policy and the outbox dispatcher.
@@ -135,10 +144,12 @@ let package = Package(
             path: "bench/BareServer",
             swiftSettings: swiftSettings
         ),
-        // Test helpers shared by the test targets: a real webhook receiver on loopback.
+        // Test helpers shared by the test targets, all real HTTP servers on loopback: a webhook
+        // receiver and fakes of Toggl and Clockify.
         .target(
             name: "TallyTestSupport",
             dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -177,7 +188,11 @@ let package = Package(
         // The Apple Health reader against archives made by ../shared/tools/gen-health-export.
         .testTarget(
             name: "TallyIntegrationsTests",
-            dependencies: ["TallyIntegrations"],
+            dependencies: [
+                "TallyIntegrations",
+                "TallyTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
