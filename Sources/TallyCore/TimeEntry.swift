@@ -12,6 +12,8 @@ public struct TimeEntry: Sendable, Equatable {
     public var project: String?
     public var tags: [String]
     public var category: String
+    /// Set when a person chose the category: rules and later syncs leave it alone.
+    public var categoryIsManual: Bool
     public var start: Date
     /// Nil while a timer runs.
     public var stop: Date?
@@ -24,7 +26,7 @@ public struct TimeEntry: Sendable, Equatable {
 
     public init(
         id: String, userID: String, source: TimeEntrySource, externalID: String?, description: String,
-        project: String? = nil, tags: [String] = [], category: String, start: Date, stop: Date?, timezone: String? = nil,
+        project: String? = nil, tags: [String] = [], category: String, categoryIsManual: Bool = false, start: Date, stop: Date?, timezone: String? = nil,
         details: [String: JSONValue] = [:], createdAt: Date, updatedAt: Date
     ) {
         self.id = id
@@ -35,6 +37,7 @@ public struct TimeEntry: Sendable, Equatable {
         self.project = project
         self.tags = tags
         self.category = category
+        self.categoryIsManual = categoryIsManual
         self.start = start
         self.stop = stop
         self.timezone = timezone
@@ -87,7 +90,7 @@ extension TimeEntry {
         var object: [String: JSONValue] = [
             "id": .string(id), "user_id": .string(userID), "source": .string(source.rawValue),
             "description": .string(description), "tags": .array(tags.map(JSONValue.string)),
-            "category": .string(category), "start": .time(start), "details": .object(details),
+            "category": .string(category), "category_manual": .bool(categoryIsManual), "start": .time(start), "details": .object(details),
             "created_at": .time(createdAt), "updated_at": .time(updatedAt),
         ]
         object["external_id"] = externalID.map(JSONValue.string)

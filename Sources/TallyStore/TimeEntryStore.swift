@@ -11,11 +11,54 @@ public protocol TimeEntryStore: Sendable {
     ) async throws -> ImportCounts
 
     /// Adds new entries and brings stored ones (same source and external id) up to date, in one
-    /// transaction. A stored entry keeps its id, creation time and category (which a person may
-    /// have changed). Records `time_entry.created` and `time_entry.updated` events.
+    /// transaction. A stored entry keeps its id, creation time and a category set by hand.
+    /// Records `time_entry.created` and `time_entry.updated` events.
     func upsertTimeEntries(_ entries: [TimeEntry]) async throws -> UpsertCounts
 
-    func timeEntries(userID: String?, source: TimeEntrySource?) async throws -> [TimeEntry]
+    func timeEntries(_ query: TimeEntryQuery) async throws -> [TimeEntry]
+    func timeEntry(id: String) async throws -> TimeEntry?
+    func timeEntry(source: TimeEntrySource, externalID: String) async throws -> TimeEntry?
+    /// Throws `TallyError.conflict` when (source, external id) is taken.
+    func createTimeEntry(_ entry: TimeEntry) async throws
+    func updateTimeEntry(id: String, _ change: @escaping @Sendable (inout TimeEntry) throws -> Void) async throws -> TimeEntry
+    func deleteTimeEntry(id: String, at now: Date) async throws -> Bool
+    /// Gives every entry whose category was not set by hand the category `categorise` says, in
+    /// one transaction; returns how many changed.
+    func recategorize(at now: Date, _ categorise: @escaping @Sendable (TimeEntry) -> String) async throws -> Int
+}
+
+extension TimeEntryStore {
+    public func timeEntries(userID: String?, source: TimeEntrySource?) async throws -> [TimeEntry] {
+        try await timeEntries(TimeEntryQuery(userID: userID, source: source, limit: Int.max))
+    }
+}
+
+public struct TimeEntryQuery: Sendable {
+    public var userID: String?
+    public var source: TimeEntrySource?
+    public var category: String?
+    /// Entries that end at or after this instant (or still run).
+    public var from: Date?
+    /// Entries that start before this instant.
+    public var before: Date?
+    public var updatedSince: Date?
+    /// Sort key: start in milliseconds since 1970.
+    public var after: PageAfter?
+    public var limit: Int
+
+    public init(
+        userID: String? = nil, source: TimeEntrySource? = nil, category: String? = nil, from: Date? = nil,
+        before: Date? = nil, updatedSince: Date? = nil, after: PageAfter? = nil, limit: Int = 100
+    ) {
+        self.userID = userID
+        self.source = source
+        self.category = category
+        self.from = from
+        self.before = before
+        self.updatedSince = updatedSince
+        self.after = after
+        self.limit = limit
+    }
 }
 
 public struct UpsertCounts: Sendable, Equatable {

@@ -9,6 +9,9 @@ struct Tally: AsyncParsableCommand {
         commandName: "tally",
         abstract: "Tally: a self-hosted time- and goal-tracking hub.",
         version: TallyVersion.current,
-        subcommands: [Serve.self, Users.self, Keys.self, Webhooks.self, ImportHealth.self, OpenAPI.self]
+        subcommands: [
+            Serve.self, Users.self, Keys.self, Webhooks.self, ImportHealth.self, Sync.self, Timer.self, Categories.self,
+            Toggl.self, OpenAPI.self,
+        ]
     )
 }

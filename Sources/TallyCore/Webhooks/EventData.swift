@@ -42,5 +42,5 @@ extension Appointment {
 }
 
 extension JSONValue {
-    static func time(_ date: Date) -> JSONValue { .string(RFC3339.format(date)) }
+    public static func time(_ date: Date) -> JSONValue { .string(RFC3339.format(date)) }
 }

@@ -9,6 +9,11 @@ public enum EventType {
     public static let userCreated = "user.created"
     public static let userUpdated = "user.updated"
     public static let userDeleted = "user.deleted"
+    public static let timeEntryCreated = "time_entry.created"
+    public static let timeEntryUpdated = "time_entry.updated"
+    public static let timeEntryDeleted = "time_entry.deleted"
+    public static let syncCompleted = "sync.completed"
+    public static let syncFailed = "sync.failed"
     /// Sent to one endpoint on request, whatever it subscribed to.
     public static let webhookTest = "webhook.test"
 
@@ -18,7 +23,7 @@ public enum EventType {
         dailyLogCreated, dailyLogUpdated, dailyLogDeleted,
         appointmentCreated, appointmentUpdated, appointmentDeleted,
         userCreated, userUpdated, userDeleted,
-        "time_entry.created", "time_entry.updated", "time_entry.deleted",
-        "sync.completed", "sync.failed",
+        timeEntryCreated, timeEntryUpdated, timeEntryDeleted,
+        syncCompleted, syncFailed,
     ]
 }

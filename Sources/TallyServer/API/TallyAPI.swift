@@ -1,5 +1,6 @@
 import Foundation
 import TallyCore
+import TallyIntegrations
 import TallyStore
 import TallyWebhooks
 
@@ -11,6 +12,8 @@ struct TallyAPI: APIProtocol {
     let configuration: ServerConfiguration
     let secretBox: SecretBox
     let imports: ImportRegistry
+    let rulesBook: CategoryRulesBook
+    let sources: ConfiguredSources
 
     var urlPolicy: WebhookURLPolicy { WebhookURLPolicy(allowPrivateAddresses: configuration.webhookAllowPrivate) }
 

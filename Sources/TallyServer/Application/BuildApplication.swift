@@ -7,6 +7,7 @@ import OpenAPIRuntime
 import ServiceLifecycle
 import TallyAPISpec
 import TallyCore
+import TallyIntegrations
 import TallyStore
 import TallyWebhooks
 
@@ -62,7 +63,11 @@ public func buildRouter(
         IdempotencyMiddleware(store: store, now: configuration.now)
     }
     let transport = RecordingTransport(router: router)
-    let api = TallyAPI(store: store, configuration: configuration, secretBox: secretBox, imports: ImportRegistry())
+    let rulesBook = CategoryRulesBook(store: store, filePath: configuration.integrations.categoryRulesPath)
+    let sources = ConfiguredSources(settings: configuration.integrations, httpClient: .shared)
+    let api = TallyAPI(
+        store: store, configuration: configuration, secretBox: secretBox, imports: ImportRegistry(), rulesBook: rulesBook,
+        sources: sources)
     try api.registerHandlers(
         on: transport,
         configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.withoutEscapingSlashes]))

@@ -1,5 +1,6 @@
 import Foundation
 import TallyCore
+import TallyIntegrations
 import TallyStore
 import TallyWebhooks
 
@@ -30,6 +31,8 @@ public struct ServerConfiguration: Sendable {
     public var healthWebhookMaxBytes = 256 << 20
     /// Largest Apple Health export accepted by `POST /v1/imports/apple-health`.
     public var importMaxBytes = 8 << 30
+    /// Toggl, Clockify, their inbound webhooks, the sync user and the category rules file.
+    public var integrations = IntegrationSettings()
     /// How long delivered events are kept (with their delivery log).
     public var eventRetention: Duration = .seconds(30 * 24 * 3600)
     /// The current time; tests move it.
@@ -73,6 +76,9 @@ public struct ServerConfiguration: Sendable {
         if let user = environment["TALLY_HEALTH_WEBHOOK_USER"], !user.isEmpty { configuration.healthWebhookUser = user }
         if let value = try positive(environment, "TALLY_HEALTH_WEBHOOK_MAX_BYTES", "bytes") {
             configuration.healthWebhookMaxBytes = value
+        }
+        do { configuration.integrations = try IntegrationSettings.fromEnvironment(environment) } catch {
+            throw ConfigurationError(error.description)
         }
         return configuration
     }

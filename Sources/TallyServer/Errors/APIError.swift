@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import TallyCore
 
@@ -76,6 +77,18 @@ struct APIError: Error, Sendable {
 
     static func unavailable(_ detail: String) -> APIError {
         APIError(status: .serviceUnavailable, slug: "unavailable", title: "Service unavailable", detail: detail)
+    }
+
+    /// Toggl or Clockify refused or failed; the detail is the source error's own one line.
+    static func sourceFailed(_ detail: String) -> APIError {
+        APIError(status: .badGateway, slug: "source-failed", title: "The time tracker answered with an error", detail: detail)
+    }
+
+    static func sourceWaiting(_ detail: String, until: Date, now: Date) -> APIError {
+        let seconds = max(1, Int(until.timeIntervalSince(now).rounded(.up)))
+        return APIError(
+            status: .serviceUnavailable, slug: "source-waiting", title: "The time tracker asks to wait", detail: detail,
+            headers: [.retryAfter: String(seconds)])
     }
 
     static let internalError = APIError(

@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import OpenAPIRuntime
 import TallyCore
+import TallyIntegrations
 
 /// Turns any error into the `APIError` the client sees. The one place where errors are mapped.
 enum ProblemMapping {
@@ -18,6 +19,13 @@ enum ProblemMapping {
             return fromDomain(error)
         case let error as ValidationError:
             return (.validation(error.errors), false)
+        case let error as any SourceError:
+            if let until = error.waitUntil { return (.sourceWaiting(error.description, until: until, now: Date()), false) }
+            return (.sourceFailed(error.description), false)
+        case let error as SourceNotConfigured:
+            return (.conflict(error.description), false)
+        case let error as CategoryRulesFileError:
+            return (.unavailable(error.description), true)
         case let error as DecodingError:
             return (fromDecoding(error), false)
         case is NIOTooManyBytesError:
@@ -49,7 +57,8 @@ enum ProblemMapping {
     static func fromOpenAPI(_ error: ServerError) -> (APIError, serverFault: Bool) {
         let underlying = error.underlyingError
         if underlying is APIError || underlying is TallyError || underlying is ValidationError
-            || underlying is DecodingError
+            || underlying is DecodingError || underlying is any SourceError || underlying is SourceNotConfigured
+            || underlying is CategoryRulesFileError
         {
             return apiError(for: underlying)
         }

@@ -151,6 +151,49 @@ enum SQLiteMigrations {
                     CREATE INDEX time_entries_by_update ON time_entries(updated_at);
                     """)
         }
+        migrator.registerMigration("5-sync") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE time_entries ADD COLUMN category_manual BOOLEAN NOT NULL DEFAULT 0;
+                    CREATE INDEX time_entries_by_source ON time_entries(source, user_id, start_at);
+                    CREATE TABLE sync_state (
+                        source TEXT PRIMARY KEY NOT NULL,
+                        cursor TEXT,
+                        last_attempt_at DATETIME,
+                        last_success_at DATETIME,
+                        last_error TEXT,
+                        wait_until DATETIME,
+                        quota_remaining INTEGER,
+                        quota_resets_at DATETIME
+                    );
+                    CREATE TABLE sync_runs (
+                        id INTEGER PRIMARY KEY,
+                        source TEXT NOT NULL,
+                        started_at DATETIME NOT NULL,
+                        finished_at DATETIME NOT NULL,
+                        requests INTEGER NOT NULL,
+                        fetched INTEGER NOT NULL,
+                        added INTEGER NOT NULL,
+                        updated INTEGER NOT NULL,
+                        unchanged INTEGER NOT NULL,
+                        deleted INTEGER NOT NULL,
+                        error TEXT
+                    );
+                    CREATE INDEX sync_runs_by_source ON sync_runs(source, started_at);
+                    CREATE TABLE inbound_events (
+                        source TEXT NOT NULL,
+                        event_id TEXT NOT NULL,
+                        received_at DATETIME NOT NULL,
+                        PRIMARY KEY (source, event_id)
+                    );
+                    CREATE INDEX inbound_events_by_age ON inbound_events(received_at);
+                    CREATE TABLE settings (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL,
+                        updated_at DATETIME NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }
