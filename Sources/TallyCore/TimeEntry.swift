@@ -70,19 +70,9 @@ public enum Category {
     public static let walking = "Walking"
     public static let uncategorized = "Uncategorized"
 
-    /// The seed's workout table, by the activity's display name; the rest is uncategorized
-    /// until a rule says otherwise.
-    public static func forWorkout(named name: String) -> String {
-        switch name {
-        case "Running", "Cycling", "Swimming", "Traditional Strength Training", "Functional Strength Training": sport
-        case "Walking", "Hiking": walking
-        case "Yoga", "Pilates": yoga
-        default: uncategorized
-        }
-    }
-
-    /// "Mindful Session → Yoga".
-    public static let mindfulSession = yoga
+    /// How Apple Health and Health Auto Export name a mindful session's entry; the rules'
+    /// `workouts` table maps it (to Yoga by default, the seed's "Mindful Session → Yoga").
+    public static let mindfulSessionName = "Mindful Session"
 }
 
 extension TimeEntry {

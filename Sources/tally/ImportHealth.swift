@@ -23,12 +23,14 @@ struct ImportHealth: AsyncParsableCommand {
     @OptionGroup var databaseOptions: DatabaseOptions
 
     func run() async throws {
-        let store = try databaseOptions.openStore()
+        let context = try IntegrationContext(database: databaseOptions)
+        let store = context.store
         let userID = try await owner(in: store)
+        let rules = try await context.rules()
         let display = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
         let summary: HealthExportImport.Summary
         do {
-            summary = try await HealthExportImport(path: path, userID: userID).run(into: store) { progress in
+            summary = try await HealthExportImport(path: path, userID: userID, rules: rules).run(into: store) { progress in
                 display.show(progress)
             }
         } catch let error as HealthExportError {

@@ -101,8 +101,10 @@ import Testing
             let edge = ClockifyFixtures.date("2026-10-25T00:30:00Z")
             let before = DateInterval(start: edge.addingTimeInterval(-86_400), end: edge.addingTimeInterval(-0.001))
             let after = DateInterval(start: edge, end: edge.addingTimeInterval(86_400))
-            #expect(try await list(fake, before, zone: "Europe/Amsterdam").map(\.id) == [early])
-            #expect(try await list(fake, after, zone: "Europe/Amsterdam").map(\.id) == [late, middle])
+            let listedBefore = try await list(fake, before, zone: "Europe/Amsterdam")
+            let listedAfter = try await list(fake, after, zone: "Europe/Amsterdam")
+            #expect(listedBefore.map(\.id) == [early])
+            #expect(listedAfter.map(\.id) == [late, middle])
         }
     }
 
@@ -113,7 +115,8 @@ import Testing
             fake.addEntry("before", start: ClockifyFixtures.date("2026-05-31T23:50:00Z"), end: ClockifyFixtures.date("2026-05-31T23:55:00Z"))
             fake.addEntry("after", start: ClockifyFixtures.date("2026-06-02T00:10:00Z"), end: ClockifyFixtures.date("2026-06-02T00:20:00Z"))
             let window = DateInterval(start: ClockifyFixtures.date("2026-06-01T00:00:00Z"), end: ClockifyFixtures.date("2026-06-02T00:00:00Z"))
-            #expect(try await list(fake, window, zone: "Mars/Olympus_Mons").map(\.id) == [inside])
+            let listed = try await list(fake, window, zone: "Mars/Olympus_Mons")
+            #expect(listed.map(\.id) == [inside])
         }
     }
 
@@ -121,10 +124,10 @@ import Testing
     func queryValues() {
         let window = DateInterval(start: ClockifyFixtures.date("2026-11-09T23:00:00Z"), end: ClockifyFixtures.date("2026-11-10T22:59:59.500Z"))
         let amsterdam = ClockifyQueryWindow(covering: window, accountTimeZone: "Europe/Amsterdam")
-        #expect(amsterdam == ClockifyQueryWindow(start: "2026-11-09T00:00:00Z", end: "2026-11-12T00:00:00Z"))
+        #expect([amsterdam.start, amsterdam.end] == ["2026-11-09T00:00:00Z", "2026-11-12T00:00:00Z"])
         let newYork = ClockifyQueryWindow(covering: window, accountTimeZone: "America/New_York")
-        #expect(newYork == ClockifyQueryWindow(start: "2026-11-08T18:00:00Z", end: "2026-11-11T18:00:00Z"))
+        #expect([newYork.start, newYork.end] == ["2026-11-08T18:00:00Z", "2026-11-11T18:00:00Z"])
         let unknown = ClockifyQueryWindow(covering: window, accountTimeZone: nil)
-        #expect(unknown == ClockifyQueryWindow(start: "2026-11-08T23:00:00Z", end: "2026-11-11T23:00:00Z"))
+        #expect([unknown.start, unknown.end] == ["2026-11-08T23:00:00Z", "2026-11-11T23:00:00Z"])
     }
 }

@@ -10,6 +10,11 @@ extension FakeToggl {
     public struct EventFilter: Sendable, Equatable {
         public var entity: String
         public var action: String
+
+        public init(entity: String, action: String) {
+            self.entity = entity
+            self.action = action
+        }
     }
 
     public struct Subscription: Sendable, Equatable {

@@ -34,7 +34,18 @@ extension CategoryRules {
     }
 
     public func category(of entry: TimeEntry) -> String {
-        category(for: CategoryInput(project: entry.project, tags: entry.tags, description: entry.description))
+        if entry.source == .appleHealth || entry.source == .healthAutoExport {
+            if case .string(let activity) = entry.details["activity"] { return category(forWorkout: activity) }
+            return category(forWorkout: entry.description)
+        }
+        return category(for: CategoryInput(project: entry.project, tags: entry.tags, description: entry.description))
+    }
+
+    /// A workout or mindful session by its activity's display name: the `workouts` table, else
+    /// the general rules on the name (an unknown activity keeps its raw name and can be matched).
+    /// The entry's tag is the recording device, which says nothing about the category.
+    public func category(forWorkout activity: String) -> String {
+        category(for: CategoryInput(project: nil, tags: [], description: activity, workout: activity))
     }
 
     /// How to tag a timer so that it lands in `category`: a project at the source whose name maps

@@ -12,20 +12,24 @@ extension HealthAutoExportPayload {
         public var ignoredMetrics: [String] = []
     }
 
-    public func timeEntries(userID: String, at now: Date) throws(HealthAutoExportError) -> Entries {
+    public func timeEntries(userID: String, rules: CategoryRules = .defaults, at now: Date) throws(HealthAutoExportError)
+        -> Entries
+    {
         var result = Entries()
         for (index, workout) in (data.workouts ?? []).enumerated() {
             let start = try Self.instant(workout.start, field: "data.workouts[\(index)].start")
             let end = try Self.instant(workout.end, field: "data.workouts[\(index)].end")
             let key = workout.id.map { "workout|\($0)" } ?? "workout|\(workout.name)|\(start.secondsSince1970)|\(end.secondsSince1970)"
-            var details: [String: JSONValue] = [:]
+            // The app's own name ("Outdoor Run") is the description; the activity it stands for
+            // is what the category rules look up.
+            var details: [String: JSONValue] = ["activity": .string(Self.activityName(workout.name))]
             if let distance = workout.distance { details["distance"] = distance.json }
             if let energy = workout.activeEnergyBurned ?? workout.activeEnergy { details["energy"] = energy.json }
             if let duration = workout.duration { details["moving_seconds"] = .number(duration) }
             result.entries.append(
                 TimeEntry(
                     id: Identifier.make("te", at: now), userID: userID, source: .healthAutoExport, externalID: key,
-                    description: workout.name, category: Category.forWorkout(named: Self.activityName(workout.name)),
+                    description: workout.name, category: rules.category(forWorkout: Self.activityName(workout.name)),
                     start: start.date, stop: end.date, details: details, createdAt: now, updatedAt: now))
             result.workouts += 1
         }
@@ -41,8 +45,9 @@ extension HealthAutoExportPayload {
                 result.entries.append(
                     TimeEntry(
                         id: Identifier.make("te", at: now), userID: userID, source: .healthAutoExport,
-                        externalID: "mindful_minutes|\(start.secondsSince1970)|\(source)", description: "Mindful Session",
-                        tags: [source], category: Category.mindfulSession, start: start.date,
+                        externalID: "mindful_minutes|\(start.secondsSince1970)|\(source)",
+                        description: Category.mindfulSessionName, tags: [source],
+                        category: rules.category(forWorkout: Category.mindfulSessionName), start: start.date,
                         stop: start.date.addingTimeInterval((qty * 60).rounded()), createdAt: now, updatedAt: now))
                 result.mindfulSamples += 1
             }

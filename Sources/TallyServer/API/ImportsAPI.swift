@@ -26,10 +26,11 @@ extension TallyAPI {
         registry.begin(.init(id: id, userID: userID, totalBytes: size, createdAt: instant))
         let store = self.store
         let clock = configuration.now
+        let rules = try await rulesBook.rules()
         Task.detached {
             defer { try? FileManager.default.removeItem(at: file) }
             do {
-                let summary = try await HealthExportImport(path: file.path, userID: userID).run(into: store, at: clock()) {
+                let summary = try await HealthExportImport(path: file.path, userID: userID, rules: rules).run(into: store, at: clock()) {
                     registry.progress(id, $0)
                 }
                 registry.finish(id, at: clock(), .success(summary))

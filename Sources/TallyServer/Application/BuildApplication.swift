@@ -75,8 +75,16 @@ public func buildRouter(
 
     let healthAutoExport = HealthAutoExportRoute(
         store: store, token: configuration.healthWebhookToken, defaultUserID: configuration.healthWebhookUser,
-        maxBytes: configuration.healthWebhookMaxBytes, now: configuration.now)
+        maxBytes: configuration.healthWebhookMaxBytes, rulesBook: rulesBook, now: configuration.now)
     router.post("/webhooks/health") { request, context in try await healthAutoExport.handle(request, context: context) }
+    let inbound = InboundTimeEntries(
+        store: store, rulesBook: rulesBook, syncUser: configuration.integrations.syncUser, now: configuration.now)
+    let toggl = TogglWebhookRoute(
+        inbound: inbound, secret: configuration.integrations.togglWebhookSecret,
+        tolerance: configuration.integrations.webhookTolerance)
+    router.post("/webhooks/toggl") { request, context in try await toggl.handle(request, context: context) }
+    let clockify = ClockifyWebhookRoute(inbound: inbound, token: configuration.integrations.clockifyWebhookToken)
+    router.post("/webhooks/clockify") { request, context in try await clockify.handle(request, context: context) }
 
     let specBytes = APISpec.bytes
     router.get("/openapi.yaml") { _, _ in

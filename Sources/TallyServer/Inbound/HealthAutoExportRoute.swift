@@ -16,6 +16,7 @@ struct HealthAutoExportRoute: Sendable {
     let token: String?
     let defaultUserID: String?
     let maxBytes: Int
+    let rulesBook: CategoryRulesBook
     let now: @Sendable () -> Date
 
     func handle(_ request: Request, context: TallyRequestContext) async throws -> Response {
@@ -32,11 +33,12 @@ struct HealthAutoExportRoute: Sendable {
             request.body.map(\.readableBytesView), limit: maxBytes, name: "tally-hae-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: body) }
         let userID = try await owner(request)
+        let rules = try await rulesBook.rules()
         let payload: HealthAutoExportPayload
         let entries: HealthAutoExportPayload.Entries
         do {
             payload = try HealthAutoExportPayload.decode(try Data(contentsOf: body, options: .alwaysMapped))
-            entries = try payload.timeEntries(userID: userID, at: now())
+            entries = try payload.timeEntries(userID: userID, rules: rules, at: now())
         } catch let error as HealthAutoExportError {
             throw APIError.malformedJSON(error.description)
         }

@@ -15,7 +15,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
     let now: @Sendable () -> Date
     /// Only these routes take part: their answers hold nothing secret (an API key's creation
     /// answer does, and must never be stored).
-    static let paths: Set<String> = ["/v1/daily-logs", "/v1/appointments"]
+    static let paths: Set<String> = ["/v1/daily-logs", "/v1/appointments", "/v1/time-entries"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response

@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import TallyCore
+import TallyIntegrations
+import TallyStore
+
+/// `POST /webhooks/clockify`: Clockify's webhook deliveries. `Clockify-Signature` carries the
+/// webhook's token itself (not an HMAC), compared in constant time with `CLOCKIFY_WEBHOOK_TOKEN`.
+/// Clockify sends no event id; applying a delivery twice changes nothing the second time.
+struct ClockifyWebhookRoute: Sendable {
+    let inbound: InboundTimeEntries
+    let token: String?
+
+    static let maxBytes = 1 << 20
+
+    func handle(_ request: Request, context: TallyRequestContext) async throws -> Response {
+        guard let token else {
+            throw APIError.unavailable("the Clockify webhook is off: set CLOCKIFY_WEBHOOK_TOKEN to turn it on")
+        }
+        guard
+            ClockifyWebhookSignature.isValid(
+                header: request.headers[.init(ClockifyWebhookSignature.headerName)!], token: token)
+        else {
+            throw APIError.unauthorized("Clockify-Signature does not match CLOCKIFY_WEBHOOK_TOKEN")
+        }
+        let body = Array(buffer: try await request.body.collect(upTo: Self.maxBytes))
+        let state = try await inbound.cursor(.clockify).flatMap(ClockifySyncState.init(cursor:))
+        let delivery: ClockifyWebhookDelivery
+        do {
+            delivery = try ClockifyWebhookDelivery.decode(
+                eventType: request.headers[.init(ClockifyWebhookEvent.headerName)!], body: body,
+                userID: state?.account.userID, projectNames: state?.names.projects ?? [:],
+                tagNames: state?.names.tags ?? [:], timeZone: state?.account.timeZone)
+        } catch .unsupportedEvent {
+            return TogglWebhookRoute.json(.object(["status": .string("ignored")]))
+        } catch {
+            throw APIError.malformedJSON(error.description)
+        }
+        var upserts: [RemoteTimeEntry] = []
+        var deletions: [String] = []
+        for change in delivery.changes {
+            switch change {
+            case .upsert(let entry): upserts.append(entry)
+            case .delete(let entry): deletions.append(entry.externalID)
+            }
+        }
+        let outcome = try await inbound.apply(source: .clockify, eventID: nil, upserts: upserts, deletions: deletions)
+        return TogglWebhookRoute.json(InboundTimeEntries.answer(outcome))
+    }
+}
