@@ -198,13 +198,14 @@ let package = Package(
         ),
         .testTarget(
             name: "TallyStoreTests",
-            dependencies: ["TallyCore", "TallyStore"],
+            dependencies: ["TallyCore", "TallyStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TallyServerTests",
             dependencies: [
                 "TallyCore",
+                "TallyIntegrations",
                 "TallyStore",
                 "TallyServer",
                 "TallyWebhooks",

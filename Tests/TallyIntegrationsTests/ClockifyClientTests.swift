@@ -261,14 +261,14 @@ enum ClockifyFixtures {
         let secret = "transport-key-1a2b3c4d5e"
         let client = ClockifyClient(
             apiBaseURL: "http://127.0.0.1:9/api/v1", apiKey: secret,
-            http: SourceHTTP(httpClient: .shared, minimumInterval: .milliseconds(1), timeout: .seconds(5)), retryPolicy: .fast)
+            http: SourceHTTP(httpClient: .shared, minimumInterval: .milliseconds(1), timeout: .seconds(1)), retryPolicy: .fast)
         let error = await ClockifyFixtures.clockifyError { _ = try await client.user() }
         guard case .transport = error?.reason else {
             Issue.record("expected transport, got \(String(describing: error))")
             return
         }
         let text = error?.description ?? ""
-        #expect(text.hasPrefix("Cannot reach Clockify: 127.0.0.1"))
+        #expect(text.hasPrefix("Cannot reach Clockify: 127.0.0.1"), "\(text)")
         #expect(!text.contains(secret) && !text.contains("\n"))
     }
 

@@ -234,7 +234,8 @@ import Testing
     func timerAfterSync() async throws {
         try await FakeClockify.run { fake in
             let sync = fake.sync()
-            _ = try await sync.changes(in: Self.window, cursor: nil, now: Self.now)
+            let now = Date()
+            _ = try await sync.changes(in: DateInterval(start: now.addingTimeInterval(-86_400), end: now), cursor: nil, now: now)
             fake.clearRequests()
             let current = try await sync.currentTimer()
             #expect(current == nil)

@@ -116,10 +116,10 @@ import Testing
             let token = "9c1e5b7a3d2f4e6a8b0c1d2e3f4a5b6c"
             try await WebhookReceiver.run { receiver in
                 let entry = try #require(fake.entry(id))
-                let status = try await fake.deliver(.newTimerStarted, entry: entry, to: receiver.url("/webhooks/clockify"), token: token)
+                let status = try await fake.deliver(event: .newTimerStarted, entry: entry, to: receiver.url("/webhooks/clockify"), token: token)
                 #expect(status == 200)
                 fake.deleteEntry(id)
-                try await fake.deliver(.timeEntryDeleted, entry: entry, to: receiver.url("/webhooks/clockify"), token: token)
+                try await fake.deliver(event: .timeEntryDeleted, entry: entry, to: receiver.url("/webhooks/clockify"), token: token)
                 let received = receiver.requests(to: "/webhooks/clockify")
                 #expect(received.count == 2)
                 for request in received {

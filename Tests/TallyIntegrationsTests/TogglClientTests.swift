@@ -80,6 +80,22 @@ func togglError(_ call: () async throws -> Void) async -> TogglError? {
         }
     }
 
+    @Test("the fake writes what the client must cope with: +00:00 times and null for no tags or project")
+    func fakeWireShape() async throws {
+        try await withToggl { fake, client in
+            fake.addEntry("plain", start: Date(timeIntervalSince1970: 1_692_705_051), stop: Date(timeIntervalSince1970: 1_692_708_052))
+            let http = SourceHTTP(httpClient: .shared, minimumInterval: .milliseconds(1))
+            let response = try await http.send(
+                .GET, fake.apiURL + "/me/time_entries?start_date=2023-08-22&end_date=2023-08-23",
+                headers: [("Authorization", client.authorization)])
+            let text = String(decoding: response.body, as: UTF8.self)
+            #expect(text.contains(#""start":"2023-08-22T11:50:51+00:00""#))
+            #expect(text.contains(#""tags":null"#))
+            #expect(text.contains(#""project_id":null"#))
+            #expect(try await client.timeEntries(startDate: Date(timeIntervalSince1970: 1_692_662_400), endDate: Date(timeIntervalSince1970: 1_692_748_800)).count == 1)
+        }
+    }
+
     @Test("start_date/end_date select by start, end exclusive, sent as whole-second Z times")
     func entriesByDate() async throws {
         try await withToggl { fake, client in
@@ -249,7 +265,7 @@ func togglError(_ call: () async throws -> Void) async -> TogglError? {
     func transport() async throws {
         let client = TogglClient(
             apiBaseURL: "http://127.0.0.1:9/api/v9", apiToken: "secret-token-123",
-            http: SourceHTTP(httpClient: .shared, minimumInterval: .milliseconds(1), timeout: .seconds(5)), retry: .quick)
+            http: SourceHTTP(httpClient: .shared, minimumInterval: .milliseconds(1), timeout: .seconds(1)), retry: .quick)
         let error = await togglError { _ = try await client.me() }
         guard case .transport = error?.reason else {
             Issue.record("expected transport, got \(String(describing: error))")

@@ -170,6 +170,11 @@ import TallyTestSupport
                 #expect(sent.first?.succeeded == true)
                 let delivery = try #require(receiver.requests(to: "/toggl").last)
                 #expect(TogglWebhookSignature.isValid(header: delivery.header(TogglWebhookSignature.headerName), body: delivery.body, secret: secret))
+                let raw = try #require((try JSONSerialization.jsonObject(with: Data(delivery.body))) as? [String: Any])
+                let metadata = try #require(raw["metadata"] as? [String: Any])
+                #expect(metadata["workspace_id"] as? String == String(fake.workspaceID), "event metadata values are strings")
+                let timestamp = try #require(raw["timestamp"] as? String)
+                #expect(timestamp.hasSuffix("Z") && timestamp.split(separator: ".").last?.count == 10, "nine fraction digits and Z")
                 guard case .event(let event) = try TogglWebhookDelivery.decode(delivery.body) else {
                     Issue.record("not an event")
                     return

@@ -209,7 +209,7 @@ public final class FakeClockify: Sendable {
             let answer = fake.handle(
                 FakeClockifyRequest(
                     method: request.method.rawValue, path: String(path.dropFirst(prefix.count)),
-                    query: Self.query(request.uri.query), apiKey: request.headers[HTTPField.Name("X-Api-Key")!],
+                    query: Self.query(request.uri.query), apiKey: HTTPField.Name("X-Api-Key").flatMap { request.headers[$0] },
                     body: Array(buffer: bytes)))
             var fields = HTTPFields()
             fields[.contentType] = "application/json"

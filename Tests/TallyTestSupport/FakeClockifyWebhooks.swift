@@ -9,7 +9,7 @@ extension FakeClockify {
     /// embedded), `Clockify-Signature: <token>` and `Clockify-Webhook-Event-Type`. Returns the
     /// receiver's status.
     @discardableResult
-    public func deliver(_ event: WebhookEvent, entry: TimeEntry, to url: String, token: String) async throws -> Int {
+    public func deliver(event: WebhookEvent, entry: TimeEntry, to url: String, token: String) async throws -> Int {
         guard let target = URL(string: url) else { throw ReceiverTimeout("not a URL: \(url)") }
         var request = URLRequest(url: target)
         request.httpMethod = "POST"

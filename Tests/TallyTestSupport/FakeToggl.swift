@@ -89,6 +89,24 @@ public final class FakeToggl: Sendable {
         public var at: Date
         public var deletedAt: Date?
 
+        /// An entry the fake does not hold, for `deliver` to describe changes it never saw.
+        public init(
+            id: Int64, workspaceID: Int64, projectID: Int64? = nil, description: String, tags: [String] = [], start: Date,
+            stop: Date?, duration: Int64? = nil, billable: Bool = false, at: Date = Date(), deletedAt: Date? = nil
+        ) {
+            self.id = id
+            self.workspaceID = workspaceID
+            self.projectID = projectID
+            self.description = description
+            self.tags = tags
+            self.start = start
+            self.stop = stop
+            self.duration = duration ?? stop.map { Int64($0.timeIntervalSince(start)) } ?? -1
+            self.billable = billable
+            self.at = at
+            self.deletedAt = deletedAt
+        }
+
         public var isRunning: Bool { stop == nil }
     }
 

@@ -28,7 +28,6 @@ public struct ClockifyAccount: Codable, Sendable, Equatable {
     }
 
     func isCurrent(at now: Date, workspaceID: String?) -> Bool {
-        (workspaceID == nil || workspaceID == self.workspaceID) && fetchedAt <= now
-            && now.timeIntervalSince(fetchedAt) < Self.refreshInterval
+        (workspaceID == nil || workspaceID == self.workspaceID) && abs(now.timeIntervalSince(fetchedAt)) < Self.refreshInterval
     }
 }

@@ -57,7 +57,7 @@ public struct ClockifyNames: Codable, Sendable, Equatable {
 
     static func needsFetch(_ ids: Set<String>, known: [String: String], unknown: Set<String>, fetchedAt: Date?, now: Date) -> Bool {
         guard !ids.isEmpty else { return false }
-        guard let fetchedAt, fetchedAt <= now, now.timeIntervalSince(fetchedAt) < refreshInterval else { return true }
+        guard let fetchedAt, abs(now.timeIntervalSince(fetchedAt)) < refreshInterval else { return true }
         return ids.contains { known[$0] == nil && !unknown.contains($0) }
     }
 }

@@ -133,16 +133,21 @@ public struct ClockifyTimeEntry: Sendable, Equatable, Decodable {
         projectID = try container.decodeIfPresent(String.self, forKey: .projectId)
         tagIDs = try container.decodeIfPresent([String].self, forKey: .tagIds) ?? []
         let interval = try container.nestedContainer(keyedBy: IntervalKeys.self, forKey: .timeInterval)
-        start = try Self.instant(interval, .start)
-        end = try interval.decodeNil(forKey: .end) ? nil : Self.instant(interval, .end)
+        guard let start = try Self.instant(interval, .start) else {
+            throw DecodingError.valueNotFound(
+                String.self, .init(codingPath: interval.codingPath + [IntervalKeys.start], debugDescription: "a time entry needs a start"))
+        }
+        self.start = start
+        end = try Self.instant(interval, .end)
         duration = try interval.decodeIfPresent(String.self, forKey: .duration)
         // The embedded objects are a convenience: a shape this code does not expect must not cost the entry.
         embeddedProject = (try? container.decodeIfPresent(ClockifyProject.self, forKey: .project)) ?? nil
         embeddedTags = (try? container.decodeIfPresent([ClockifyTag].self, forKey: .tags)) ?? nil
     }
 
-    private static func instant(_ container: KeyedDecodingContainer<IntervalKeys>, _ key: IntervalKeys) throws -> Date {
-        let text = try container.decode(String.self, forKey: key)
+    /// Nil when the key is absent or null (`end` of a running entry).
+    private static func instant(_ container: KeyedDecodingContainer<IntervalKeys>, _ key: IntervalKeys) throws -> Date? {
+        guard let text = try container.decodeIfPresent(String.self, forKey: key) else { return nil }
         guard let date = RFC3339.parse(text) else {
             throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not an RFC 3339 time: \(text.prefix(40))")
         }

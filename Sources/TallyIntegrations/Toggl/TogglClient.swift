@@ -58,12 +58,9 @@ public final class TogglClient: Sendable {
         } catch let error as TogglError where error.reason == .notFound {
             return nil
         }
-        let json = try? JSONSerialization.jsonObject(with: Data(response.body), options: [.fragmentsAllowed])
-        if response.body.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") }) || json is NSNull
-            || (json as? [String: Any])?.isEmpty == true
-        {
-            return nil
-        }
+        let text = String(decoding: response.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let json = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+        if text.isEmpty || json is NSNull || (json as? [String: Any])?.isEmpty == true { return nil }
         return try decode(TogglTimeEntry.self, response, from: url)
     }
 

@@ -48,7 +48,9 @@ public final class TogglSync: SyncSource, TimerSource {
     }
 
     private func cycle(window: DateInterval, cursor: TogglSyncCursor?, now: Date) async throws -> SourceChanges {
-        let nextSince = Int64((now.timeIntervalSince1970 - Self.sinceMargin).rounded(.down))
+        // The earlier of the two: a `now` from a caller's future must not skip changes made before it.
+        let startedAt = min(now, Date())
+        let nextSince = Int64((startedAt.timeIntervalSince1970 - Self.sinceMargin).rounded(.down))
         let listing = TogglWindowListing(client: client)
         guard var cursor, Double(cursor.since) >= now.timeIntervalSince1970 - Self.maximumSinceAge else {
             return try await rereadWindow(window, keeping: cursor, nextSince: nextSince)

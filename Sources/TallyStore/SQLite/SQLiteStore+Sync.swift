@@ -40,10 +40,11 @@ extension SQLiteStore {
                     arguments: [batch.source.rawValue, batch.userID, window.start, window.end]
                 ).map(TimeEntry.init(row:)).filter { entry in entry.externalID.map { !listed.contains($0) } ?? false }
             }
-            for entry in gone {
+            var deletedIDs = Set<String>()
+            for entry in gone where deletedIDs.insert(entry.id).inserted {
                 try delete(db, entry, at: batch.run.finishedAt)
             }
-            counts.deleted = gone.count
+            counts.deleted = deletedIDs.count
             var run = batch.run
             run.counts = counts
             try Self.save(db, batch.state)
