@@ -181,6 +181,19 @@ let package = Package(
             path: "bench/WebhookBench",
             swiftSettings: swiftSettings
         ),
+        // The Toggl sync benchmark (bench/sync): FakeToggl over loopback into SQLite.
+        .executableTarget(
+            name: "tally-sync-bench",
+            dependencies: [
+                "TallyCore",
+                "TallyIntegrations",
+                "TallyStore",
+                "TallyTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "bench/sync/Runner",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TallyCoreTests",
             dependencies: ["TallyCore"],

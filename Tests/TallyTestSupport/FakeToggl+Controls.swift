@@ -13,6 +13,12 @@ extension FakeToggl {
         set { state.withLock { $0.hourlyQuota = newValue } }
     }
 
+    /// The quota's sliding window: an hour at Toggl; seconds in tests that wait for a reset.
+    public var quotaWindow: TimeInterval {
+        get { state.withLock { $0.quotaWindow } }
+        set { state.withLock { $0.quotaWindow = newValue } }
+    }
+
     public var listsNewestFirst: Bool {
         get { state.withLock { $0.listsNewestFirst } }
         set { state.withLock { $0.listsNewestFirst = newValue } }

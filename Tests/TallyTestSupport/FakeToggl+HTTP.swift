@@ -104,7 +104,7 @@ extension FakeTogglState {
         guard request.authorized else { return .error(403, "Incorrect username and/or password") }
         var quotaHeaders: [(String, String)] = []
         if let quota = hourlyQuota {
-            quotaUses.removeAll { request.now.timeIntervalSince($0) >= 3600 }
+            quotaUses.removeAll { request.now.timeIntervalSince($0) >= quotaWindow }
             guard quotaUses.count < quota else {
                 var refused = FakeTogglAnswer.error(
                     402, "You have hit your hourly limit for API calls. Please wait before making more requests.")
@@ -126,8 +126,8 @@ extension FakeTogglState {
 
     /// Seconds until the oldest counted request leaves the sliding hour.
     func resetsIn(_ now: Date) -> Int {
-        guard let oldest = quotaUses.first else { return 3600 }
-        return max(1, Int((oldest.timeIntervalSince(now) + 3600).rounded(.up)))
+        guard let oldest = quotaUses.first else { return Int(quotaWindow) }
+        return max(1, Int((oldest.timeIntervalSince(now) + quotaWindow).rounded(.up)))
     }
 
     /// The wildcards of `pattern` (`*` segments) in `endpoint`, or nil when it does not match.

@@ -8,6 +8,7 @@ struct FakeTogglState {
     let subscriptionLimit: Int
     let makeValidationCode: @Sendable (Int64) -> String
     var hourlyQuota: Int?
+    var quotaWindow: TimeInterval = 3600
     var noCurrentEntry: FakeToggl.NoCurrentEntry
     var listsNewestFirst: Bool
 

@@ -28,8 +28,8 @@ public struct ClockifySync: SyncSource, TimerSource {
                 let account = try await ClockifyAccount.fetch(client: client, workspaceID: workspaceID, now: now)
                 // Names stay valid while the workspace does.
                 let previous = cursor.flatMap(ClockifySyncState.init(cursor:))
-                state = ClockifySyncState(
-                    account: account, names: previous?.account.workspaceID == account.workspaceID ? previous?.names ?? ClockifyNames() : ClockifyNames())
+                let names = previous.flatMap { $0.account.workspaceID == account.workspaceID ? $0.names : nil }
+                state = ClockifySyncState(account: account, names: names ?? ClockifyNames())
             }
             let account = state.account
             let listed = try await client.timeEntries(
