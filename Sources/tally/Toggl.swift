@@ -57,6 +57,10 @@ struct Toggl: AsyncParsableCommand {
                 if let existing {
                     subscription = existing
                     print("Subscription \(existing.subscriptionID) already posts to \(url).")
+                    if existing.validatedAt == nil {
+                        try await client.ping(workspaceID: workspaceID, subscriptionID: existing.subscriptionID)
+                        print("Asked Toggl to send its validation ping again.")
+                    }
                 } else {
                     subscription = try await client.createSubscription(
                         workspaceID: workspaceID, url: url, secret: secret, description: description)
@@ -72,7 +76,7 @@ struct Toggl: AsyncParsableCommand {
                     print("Validated at \(RFC3339.format(validated)); \(subscription.enabled ? "enabled" : "disabled").")
                 } else {
                     throw CLIError(
-                        "subscription \(subscription.subscriptionID) is not validated yet: check that 'tally serve' answers at \(url) with TOGGL_WEBHOOK_SECRET set, then run this again")
+                        "subscription \(subscription.subscriptionID) is not validated yet: check that 'tally serve' answers at \(url) with the TOGGL_WEBHOOK_SECRET the subscription was made with, then run this again to ask for a new ping")
                 }
             }
         }

@@ -33,7 +33,7 @@ import TallyTestSupport
     /// "toggl: fetched 30, created 30, ..." as numbers.
     static func counts(_ line: String) -> [String: Int] {
         var counts: [String: Int] = [:]
-        for part in line.split(separator: ",") {
+        for part in line.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",") {
             let words = part.split(separator: " ")
             if let value = words.last.flatMap({ Int($0) }), words.count >= 2 { counts[String(words[words.count - 2])] = value }
         }
@@ -171,7 +171,8 @@ import TallyTestSupport
 
             let entry = fake.addEntry("yoga", start: Date().addingTimeInterval(-3600), stop: Date())
             let delivered = await fake.deliver(.created, entry: entry)
-            #expect(delivered.allSatisfy(\.succeeded), "\(delivered.map(\.responseBody))")
+            let allSucceeded = delivered.allSatisfy { $0.succeeded }
+            #expect(allSucceeded, "\(delivered.map(\.responseBody))")
             #expect(try setup.rows("SELECT category FROM time_entries WHERE external_id = '\(entry.id)'") == [["Yoga"]])
             let eventID = try #require(delivered.first?.eventID)
             let replay = await fake.redeliver(eventID: eventID)

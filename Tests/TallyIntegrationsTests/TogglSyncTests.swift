@@ -40,7 +40,7 @@ import TallyTestSupport
         try #require(TogglSyncCursor(text: text))
     }
 
-    @Test("a first sync of 90 days × 40 entries costs 4 entry requests and one /me/projects")
+    @Test("a first sync of 90 days × 40 entries costs 4 entry requests, one /me and one /me/projects")
     func backfill() async throws {
         try await withToggl { fake, client in
             let now = Date()
@@ -49,7 +49,8 @@ import TallyTestSupport
             let changes = try await TogglSync(client: client).changes(in: window, cursor: nil, now: now)
             #expect(fake.requests(to: "/me/time_entries").count == 4)
             #expect(fake.requests(to: "/me/projects").count == 1)
-            #expect(changes.requests == 5)
+            #expect(fake.requests(to: "/me").count == 1)
+            #expect(changes.requests == 6)
             #expect(changes.entries.count == seeded.count)
             #expect(Set(changes.entries.map(\.externalID)) == Set(seeded.map { String($0.id) }))
             #expect(changes.completeWindow == window)

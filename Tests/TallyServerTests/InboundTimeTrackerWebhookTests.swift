@@ -14,7 +14,7 @@ import TallyStore
     static func run(_ body: (TestServer) async throws -> Void) async throws {
         try await TestServer.run(configure: {
             $0.integrations.togglWebhookSecret = togglSecret
-            $0.integrations.clockifyWebhookToken = clockifyToken
+            $0.integrations.clockifyWebhookTokens = ["another-webhooks-token", clockifyToken]
         }) { server in
             try await server.createUser("ann")
             try await body(server)

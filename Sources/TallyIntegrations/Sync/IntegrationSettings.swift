@@ -10,8 +10,9 @@ public struct IntegrationSettings: Sendable {
     public var togglWebhookSecret: String?
     public var clockifyAPIKey: String?
     public var clockifyAPIURL = "https://api.clockify.me/api/v1"
-    /// The `authToken` Clockify sends in `Clockify-Signature` to `POST /webhooks/clockify`.
-    public var clockifyWebhookToken: String?
+    /// The `authToken`s Clockify sends in `Clockify-Signature` to `POST /webhooks/clockify`: one
+    /// per webhook (Clockify gives each webhook one event and its own token), comma-separated.
+    public var clockifyWebhookTokens: [String] = []
     /// The Tally user synced entries belong to; the only user when unset.
     public var syncUser: String?
     /// JSON or YAML category rules.
@@ -41,8 +42,12 @@ public struct IntegrationSettings: Sendable {
         }
         settings.togglAPIToken = value("TOGGL_API_TOKEN")
         settings.togglWebhookSecret = value("TOGGL_WEBHOOK_SECRET")
+        if let secret = settings.togglWebhookSecret, secret.count < 16 {
+            throw IntegrationSettingsError("TOGGL_WEBHOOK_SECRET must be at least 16 characters (try: openssl rand -hex 32)")
+        }
         settings.clockifyAPIKey = value("CLOCKIFY_API_KEY")
-        settings.clockifyWebhookToken = value("CLOCKIFY_WEBHOOK_TOKEN")
+        settings.clockifyWebhookTokens = (value("CLOCKIFY_WEBHOOK_TOKEN") ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if let text = try url("TALLY_TOGGL_API_URL") { settings.togglAPIURL = text }
         if let text = try url("TALLY_TOGGL_WEBHOOKS_URL") { settings.togglWebhooksURL = text }
         if let text = try url("TALLY_CLOCKIFY_API_URL") { settings.clockifyAPIURL = text }

@@ -77,6 +77,10 @@ public struct SyncEngine: Sendable {
             let requests = sourceError?.requestsMade ?? 0
             state.lastError = reason
             state.waitUntil = sourceError?.waitUntil
+            if let quota = sourceError?.quota {
+                state.quotaRemaining = quota.remaining
+                state.quotaResetsAt = quota.resetsAt
+            }
             let run = SyncRun(source: source.source, startedAt: started, finishedAt: now(), requests: requests, error: reason)
             do {
                 try await store.recordSyncFailure(state: state, run: run)

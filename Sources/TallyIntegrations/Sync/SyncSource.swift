@@ -57,6 +57,12 @@ public protocol SourceError: Error, CustomStringConvertible {
     var waitUntil: Date? { get }
     /// Requests made before the error, for the sync state's request count.
     var requestsMade: Int { get }
+    /// What the source said about its quota when refusing (Toggl's 402).
+    var quota: SourceQuota? { get }
+}
+
+extension SourceError {
+    public var quota: SourceQuota? { nil }
 }
 
 /// Starting and stopping a timer at a source (the seed's `toggl_start`/`toggl_stop`/`toggl_current`).

@@ -44,7 +44,16 @@ public struct TimerControl: Sendable {
             tags += labels.tags.filter { !tags.contains($0) }
         }
         let started = try await timer.startTimer(description: description, project: project, tags: tags, at: now())
-        return try await keep(started, rules: rules)
+        let entry = try await keep(started, rules: rules)
+        guard let category, entry.category.caseInsensitiveCompare(category) != .orderedSame else { return entry }
+        // The rules cannot tell this entry's category from its labels (a category no rule
+        // names): keep the one asked for, as if chosen by hand.
+        let instant = now()
+        return try await store.updateTimeEntry(id: entry.id) {
+            $0.category = category
+            $0.categoryIsManual = true
+            $0.updatedAt = instant
+        }
     }
 
     /// Stops the running timer; nil when none ran.

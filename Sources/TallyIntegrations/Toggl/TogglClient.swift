@@ -114,6 +114,11 @@ public final class TogglClient: Sendable {
         return try decode(TogglSubscription.self, response, from: endpoint)
     }
 
+    /// Asks Toggl to ping the subscription again: for one whose first validation ping was missed.
+    public func ping(workspaceID: Int64, subscriptionID: Int64) async throws {
+        _ = try await send(.POST, webhooks("/ping/\(workspaceID)/\(subscriptionID)"), retriesServerErrors: false)
+    }
+
     public func subscriptions(workspaceID: Int64) async throws -> [TogglSubscription] {
         try await list(TogglSubscription.self, webhooks("/subscriptions/\(workspaceID)"))
     }

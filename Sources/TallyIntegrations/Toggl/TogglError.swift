@@ -44,6 +44,13 @@ public struct TogglError: SourceError, Equatable, Sendable {
         }
     }
 
+    public var quota: SourceQuota? {
+        if case .quotaExceeded(let remaining, let resetsAt) = reason {
+            return SourceQuota(remaining: remaining, resetsAt: resetsAt)
+        }
+        return nil
+    }
+
     public var description: String {
         switch reason {
         case .invalidToken:

@@ -12,6 +12,8 @@ public final class TogglSync: SyncSource, TimerSource {
     /// The next `since` is taken this long before a cycle starts, so a change saved on Toggl's
     /// side while the cycle ran, or under clock skew, is read again rather than missed.
     static let sinceMargin: TimeInterval = 60
+    /// How long project names are trusted before a cycle with project entries refreshes them.
+    static let projectNamesLifetime: TimeInterval = 86_400
 
     public var source: TimeEntrySource { .toggl }
     public let client: TogglClient
@@ -29,7 +31,8 @@ public final class TogglSync: SyncSource, TimerSource {
     public init(client: TogglClient, cursor: String? = nil) {
         self.client = client
         let known = TogglSyncCursor(text: cursor)
-        account = Mutex(KnownAccount(workspaceID: known?.workspaceID, projects: known?.projectNames ?? [:]))
+        account = Mutex(
+            KnownAccount(workspaceID: known?.workspaceID, projects: known?.projectNames ?? [:], timezone: known?.timezone))
     }
 
     public func changes(in window: DateInterval, cursor: String?, now: Date) async throws -> SourceChanges {
@@ -84,14 +87,25 @@ public final class TogglSync: SyncSource, TimerSource {
             Array(byID.values), deleted: deleted.map { String($0) }, completeWindow: complete, cursor: cursor)
     }
 
-    /// Lists the whole window: a first sync, a lost or too-old cursor.
+    /// Lists the whole window: a first sync, a lost or too-old cursor. A first sync also asks
+    /// `/me` once, for the user (to tell our webhooks from colleagues'), the default workspace
+    /// (for timers) and the timezone (stored with entries).
     private func rereadWindow(_ window: DateInterval, keeping old: TogglSyncCursor?, nextSince: Int64) async throws
         -> SourceChanges
     {
-        let entries = try await TogglWindowListing(client: client).entries(in: window)
-        let cursor = TogglSyncCursor(
+        var cursor = TogglSyncCursor(
             since: nextSince, backfilledFrom: Int64(window.start.timeIntervalSince1970.rounded(.down)),
             workspaceID: old?.workspaceID, projects: old?.projects ?? [:])
+        cursor.projectsFetchedAt = old?.projectsFetchedAt
+        cursor.userID = old?.userID
+        cursor.timezone = old?.timezone
+        if cursor.userID == nil {
+            let me = try await client.me()
+            cursor.userID = me.id
+            cursor.timezone = me.timezone
+            cursor.workspaceID = me.defaultWorkspaceID ?? cursor.workspaceID
+        }
+        let entries = try await TogglWindowListing(client: client).entries(in: window)
         return try await finish(entries, deleted: [], completeWindow: window, cursor: cursor)
     }
 
@@ -99,16 +113,23 @@ public final class TogglSync: SyncSource, TimerSource {
         _ entries: [TogglTimeEntry], deleted: [String], completeWindow: DateInterval?, cursor: TogglSyncCursor
     ) async throws -> SourceChanges {
         var cursor = cursor
-        let missing = Set(entries.compactMap(\.projectID)).contains { cursor.projects[String($0)] == nil }
-        if missing {
+        let projectIDs = Set(entries.compactMap(\.projectID))
+        let missing = projectIDs.contains { cursor.projects[String($0)] == nil }
+        // A rename changes no entry, so names are also refreshed once a day, but only in a cycle
+        // that has entries with projects: a quiet cycle stays at one request.
+        let stale = !projectIDs.isEmpty
+            && cursor.projectsFetchedAt.map { Date().timeIntervalSince1970 - Double($0) > Self.projectNamesLifetime } ?? true
+        if missing || stale {
             let projects = try await client.projects()
             cursor.projects = Dictionary(projects.map { (String($0.id), $0.name) }, uniquingKeysWith: { first, _ in first })
+            cursor.projectsFetchedAt = Int64(Date().timeIntervalSince1970)
         }
         if cursor.workspaceID == nil { cursor.workspaceID = entries.first?.workspaceID }
         let names = cursor.projectNames
         let timezone = account.withLock { known in
             known.workspaceID = cursor.workspaceID ?? known.workspaceID
             known.projects = names
+            known.timezone = cursor.timezone ?? known.timezone
             return known.timezone
         }
         let remote = entries.sorted { $0.start < $1.start }.map { $0.remoteEntry(projectNames: names, timezone: timezone) }

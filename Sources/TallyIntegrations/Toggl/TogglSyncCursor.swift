@@ -12,6 +12,12 @@ struct TogglSyncCursor: Codable, Equatable {
     var workspaceID: Int64?
     /// Project id (as text, for a JSON object) → name.
     var projects: [String: String]
+    /// UNIX seconds of the last project list: refreshed daily so renamed projects arrive.
+    var projectsFetchedAt: Int64?
+    /// The token's user (from `/me`, once): webhooks for other people's entries are ignored.
+    var userID: Int64?
+    /// The account's IANA zone, stored with each entry.
+    var timezone: String?
 
     init(since: Int64, backfilledFrom: Int64, workspaceID: Int64?, projects: [String: String]) {
         self.since = since

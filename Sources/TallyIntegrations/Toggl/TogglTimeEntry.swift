@@ -20,11 +20,13 @@ public struct TogglTimeEntry: Sendable, Equatable, Decodable {
     public var at: Date?
     /// Set on the tombstones a `since` request returns for deleted entries.
     public var serverDeletedAt: Date?
+    /// Whose entry it is (`user_id`, or the legacy `uid`): webhooks fire for a whole workspace.
+    public var userID: Int64?
 
     public init(
         id: Int64, workspaceID: Int64, projectID: Int64? = nil, description: String = "", tags: [String] = [],
         tagIDs: [Int64] = [], start: Date, stop: Date?, duration: Int64, billable: Bool = false, at: Date? = nil,
-        serverDeletedAt: Date? = nil
+        serverDeletedAt: Date? = nil, userID: Int64? = nil
     ) {
         self.id = id
         self.workspaceID = workspaceID
@@ -38,13 +40,15 @@ public struct TogglTimeEntry: Sendable, Equatable, Decodable {
         self.billable = billable
         self.at = at
         self.serverDeletedAt = serverDeletedAt
+        self.userID = userID
     }
 
     public var isRunning: Bool { stop == nil || duration < 0 }
     public var isDeleted: Bool { serverDeletedAt != nil }
 
     enum CodingKeys: String, CodingKey {
-        case id, description, tags, start, stop, duration, billable, at, wid, pid
+        case id, description, tags, start, stop, duration, billable, at, wid, pid, uid
+        case userID = "user_id"
         case workspaceID = "workspace_id"
         case projectID = "project_id"
         case tagIDs = "tag_ids"
@@ -72,5 +76,7 @@ public struct TogglTimeEntry: Sendable, Equatable, Decodable {
         billable = try container.decodeIfPresent(Bool.self, forKey: .billable) ?? false
         at = try container.decodeTogglDateIfPresent(forKey: .at)
         serverDeletedAt = try container.decodeTogglDateIfPresent(forKey: .serverDeletedAt)
+        userID = try container.decodeIfPresent(Int64.self, forKey: .userID)
+            ?? container.decodeIfPresent(Int64.self, forKey: .uid)
     }
 }

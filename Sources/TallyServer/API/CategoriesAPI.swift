@@ -31,7 +31,8 @@ extension TallyAPI {
     }
 
     func applyCategoryRules(_ input: Operations.ApplyCategoryRules.Input) async throws -> Operations.ApplyCategoryRules.Output {
-        try Caller.require(.write)
+        // Every user's entries change: an administrator's decision, like the rules themselves.
+        try Caller.require(.admin)
         let rules = try await rulesBook.rules()
         let changed = try await store.recategorize(at: now) { rules.category(of: $0) }
         return .ok(.init(body: .json(.init(changed: changed))))

@@ -33,6 +33,10 @@ public func buildApplication(
         },
         // Events still waiting to be delivered are kept whatever their age.
         HourlyPurge(retention: configuration.eventRetention, now: configuration.now) { try await store.purgeEvents(before: $0) },
+        // Sync runs (the status page's history) and the ids of inbound events already applied.
+        HourlyPurge(retention: configuration.eventRetention, now: configuration.now) {
+            try await store.purgeSyncHistory(before: $0)
+        },
     ]
     if configuration.webhookDeliveryEnabled { services.append(dispatcher) }
     return Application(
@@ -83,7 +87,7 @@ public func buildRouter(
         inbound: inbound, secret: configuration.integrations.togglWebhookSecret,
         tolerance: configuration.integrations.webhookTolerance)
     router.post("/webhooks/toggl") { request, context in try await toggl.handle(request, context: context) }
-    let clockify = ClockifyWebhookRoute(inbound: inbound, token: configuration.integrations.clockifyWebhookToken)
+    let clockify = ClockifyWebhookRoute(inbound: inbound, tokens: configuration.integrations.clockifyWebhookTokens)
     router.post("/webhooks/clockify") { request, context in try await clockify.handle(request, context: context) }
 
     let specBytes = APISpec.bytes

@@ -10,18 +10,21 @@ import TallyStore
 /// Clockify sends no event id; applying a delivery twice changes nothing the second time.
 struct ClockifyWebhookRoute: Sendable {
     let inbound: InboundTimeEntries
-    let token: String?
+    /// One per Clockify webhook; empty turns the route off.
+    let tokens: [String]
 
     static let maxBytes = 1 << 20
 
     func handle(_ request: Request, context: TallyRequestContext) async throws -> Response {
-        guard let token else {
+        guard !tokens.isEmpty else {
             throw APIError.unavailable("the Clockify webhook is off: set CLOCKIFY_WEBHOOK_TOKEN to turn it on")
         }
-        guard
-            ClockifyWebhookSignature.isValid(
-                header: request.headers[.init(ClockifyWebhookSignature.headerName)!], token: token)
-        else {
+        let presented = request.headers[.init(ClockifyWebhookSignature.headerName)!]
+        // Every token is compared (no early exit), each in constant time.
+        let matches = tokens.reduce(false) { found, token in
+            ClockifyWebhookSignature.isValid(header: presented, token: token) || found
+        }
+        guard matches else {
             throw APIError.unauthorized("Clockify-Signature does not match CLOCKIFY_WEBHOOK_TOKEN")
         }
         let body = Array(buffer: try await request.body.collect(upTo: Self.maxBytes))

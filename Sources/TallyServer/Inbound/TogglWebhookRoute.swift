@@ -47,9 +47,14 @@ struct TogglWebhookRoute: Sendable {
                 guard let entry = event.entry else {
                     throw APIError.malformedJSON("the \(event.action.rawValue) event carries no time entry")
                 }
-                let names = TogglSync.projectNames(cursor: try await inbound.cursor(.toggl))
-                outcome = try await inbound.apply(
-                    source: .toggl, eventID: event.id, upserts: [entry.remoteEntry(projectNames: names)], deletions: [])
+                let cursor = try await inbound.cursor(.toggl)
+                if let owner = TogglSync.userID(cursor: cursor), let author = entry.userID, owner != author {
+                    // A workspace subscription reports colleagues' entries too.
+                    return Self.json(.object(["status": .string("ignored")]))
+                }
+                let remote = entry.remoteEntry(
+                    projectNames: TogglSync.projectNames(cursor: cursor), timezone: TogglSync.timezone(cursor: cursor))
+                outcome = try await inbound.apply(source: .toggl, eventID: event.id, upserts: [remote], deletions: [])
             }
             return Self.json(InboundTimeEntries.answer(outcome))
         }
