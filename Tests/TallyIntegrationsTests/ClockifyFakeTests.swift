@@ -70,7 +70,7 @@ import Testing
             let id = try #require(long["id"] as? String)
             #expect(id.count == 24 && id.allSatisfy(\.isHexDigit))
             let decoded = try JSONDecoder().decode(ClockifyTimeEntry.self, from: JSONSerialization.data(withJSONObject: long))
-            #expect(decoded.durationSeconds == 26 * 3600)
+            #expect(decoded.durationSeconds == 93_600.0)
         }
     }
 
