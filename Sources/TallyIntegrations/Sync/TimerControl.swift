@@ -35,6 +35,10 @@ public struct TimerControl: Sendable {
     /// Starts a timer. `project` wins; else `category` becomes a project or tag the rules map
     /// back to it (see `CategoryRules.timerLabels`).
     public func start(description: String, category: String?, project: String?, tags: [String]) async throws -> TimeEntry {
+        let category = category?.trimmingCharacters(in: .whitespaces)
+        if let category, category.isEmpty || category.count > 64 {
+            throw ValidationError(field: "category", "must be a name of 1 to 64 characters")
+        }
         let rules = try await rules()
         var project = project
         var tags = tags

@@ -3,8 +3,8 @@ import Synchronization
 import TallyCore
 
 /// Toggl Track as a sync source and a timer. Built for Toggl Free's 30 requests an hour: a cycle
-/// in which nothing changed costs one `since` request, and projects are fetched only when an
-/// entry names one the cursor does not know.
+/// in which nothing changed costs one `since` request; projects are fetched when an entry names
+/// one the cursor does not know, and at most daily otherwise.
 public final class TogglSync: SyncSource, TimerSource {
     /// Toggl refuses a `since` older than about three months; past this age the cycle re-reads
     /// the whole window instead.
