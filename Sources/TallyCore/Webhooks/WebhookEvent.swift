@@ -26,11 +26,3 @@ public struct WebhookEvent: Sendable, Equatable {
     }
 }
 
-extension JSONValue {
-    /// Compact JSON with keys in sorted order, so the same value always gives the same bytes.
-    public func serialized() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(self)) ?? Data("null".utf8))
-    }
-}

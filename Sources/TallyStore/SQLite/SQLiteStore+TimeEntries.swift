@@ -43,13 +43,12 @@ extension SQLiteStore {
     func upsert(_ db: Database, _ entry: TimeEntry) throws -> UpsertOutcome {
         try Self.requireUser(db, id: entry.userID)
         let existing = try Row.fetchOne(
-            db, sql: "SELECT \(TimeEntry.columns) FROM time_entries WHERE source = ? AND external_id = ?",
+            try db.cachedStatement(sql: "SELECT \(TimeEntry.columns) FROM time_entries WHERE source = ? AND external_id = ?"),
             arguments: [entry.source.rawValue, entry.externalID]
         ).map(TimeEntry.init(row:))
         guard var stored = existing else {
-            try db.execute(
-                sql: "INSERT INTO time_entries (\(TimeEntry.columns)) VALUES (\(TimeEntry.placeholders))",
-                arguments: try entry.arguments())
+            try db.cachedStatement(sql: "INSERT INTO time_entries (\(TimeEntry.columns)) VALUES (\(TimeEntry.placeholders))")
+                .execute(arguments: try entry.arguments())
             try recordEvent(db, WebhookEvent(type: EventType.timeEntryCreated, data: entry.eventData, at: entry.createdAt))
             return .added
         }
@@ -63,7 +62,7 @@ extension SQLiteStore {
         stored.stop = entry.stop
         stored.timezone = entry.timezone ?? stored.timezone
         // As it reads back from the database (610.0 comes back as the integer 610).
-        stored.details = try JSONDecoder().decode([String: JSONValue].self, from: JSONEncoder().encode(entry.details))
+        stored.details = entry.details.isEmpty ? [:] : try TimeEntry.decodeDetails(TimeEntry.text(entry.details))
         guard stored != before else { return .unchanged }
         stored.updatedAt = entry.updatedAt
         try Self.write(db, stored)
@@ -85,8 +84,8 @@ extension SQLiteStore {
                 WHERE id = ?
                 """,
             arguments: [
-                entry.userID, entry.description, entry.project, try TimeEntry.text(entry.tags), entry.category,
-                entry.categoryIsManual, entry.start, entry.stop, entry.timezone, try TimeEntry.text(entry.details),
+                entry.userID, entry.description, entry.project, TimeEntry.text(entry.tags), entry.category,
+                entry.categoryIsManual, entry.start, entry.stop, entry.timezone, TimeEntry.text(entry.details),
                 entry.updatedAt, entry.id,
             ])
     }
@@ -227,24 +226,34 @@ extension TimeEntry {
         guard let source = TimeEntrySource(rawValue: sourceText) else {
             throw DatabaseError(message: "time_entries.source holds '\(sourceText)'")
         }
-        let tagsText: String = row[6]
-        let detailsText: String = row[11]
         self.init(
             id: row[0], userID: row[1], source: source, externalID: row[3], description: row[4], project: row[5],
-            tags: try JSONDecoder().decode([String].self, from: Data(tagsText.utf8)), category: row[7],
-            categoryIsManual: row[14], start: try row.instant(8), stop: try row.optionalInstant(9), timezone: row[10],
-            details: try JSONDecoder().decode([String: JSONValue].self, from: Data(detailsText.utf8)),
+            tags: try Self.decodeTags(row[6]), category: row[7], categoryIsManual: row[14], start: try row.instant(8),
+            stop: try row.optionalInstant(9), timezone: row[10], details: try Self.decodeDetails(row[11]),
             createdAt: try row.instant(12), updatedAt: try row.instant(13))
     }
 
     func arguments() throws -> StatementArguments {
         [
-            id, userID, source.rawValue, externalID, description, project, try Self.text(tags), category, start, stop,
-            timezone, try Self.text(details), createdAt, updatedAt, categoryIsManual,
+            id, userID, source.rawValue, externalID, description, project, Self.text(tags), category, start, stop,
+            timezone, Self.text(details), createdAt, updatedAt, categoryIsManual,
         ]
     }
 
-    static func text(_ value: some Encodable) throws -> String {
-        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+    static func text(_ tags: [String]) -> String {
+        String(decoding: JSONValue.array(tags.map(JSONValue.string)).serialized(), as: UTF8.self)
+    }
+
+    static func text(_ details: [String: JSONValue]) -> String {
+        String(decoding: JSONValue.object(details).serialized(), as: UTF8.self)
+    }
+
+    /// Most entries have no tags and no details: those skip the JSON decoder.
+    static func decodeTags(_ text: String) throws -> [String] {
+        text == "[]" ? [] : try JSONDecoder().decode([String].self, from: Data(text.utf8))
+    }
+
+    static func decodeDetails(_ text: String) throws -> [String: JSONValue] {
+        text == "{}" ? [:] : try JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))
     }
 }

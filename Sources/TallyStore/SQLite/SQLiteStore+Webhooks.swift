@@ -67,15 +67,14 @@ extension SQLiteStore {
                 db, sql: "SELECT id FROM webhook_endpoints WHERE id = ?", arguments: [endpointID])
         } else {
             endpointIDs = try String.fetchAll(
-                db,
-                sql: """
-                    SELECT id FROM webhook_endpoints
-                    WHERE enabled = 1 AND EXISTS (SELECT 1 FROM json_each(events) WHERE value IN ('*', ?))
-                    """, arguments: [event.type])
+                try db.cachedStatement(
+                    sql: """
+                        SELECT id FROM webhook_endpoints
+                        WHERE enabled = 1 AND EXISTS (SELECT 1 FROM json_each(events) WHERE value IN ('*', ?))
+                        """), arguments: [event.type])
         }
-        try db.execute(
-            sql: "INSERT INTO events (id, type, created_at, body) VALUES (?, ?, ?, ?)",
-            arguments: [event.id, event.type, event.createdAt, Data(event.body)])
+        try db.cachedStatement(sql: "INSERT INTO events (id, type, created_at, body) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [event.id, event.type, event.createdAt, Data(event.body)])
         var deliveries: [WebhookDelivery] = []
         for endpointID in endpointIDs {
             let delivery = WebhookDelivery(

@@ -108,7 +108,7 @@ public final class SQLiteStore: TallyStore {
     }
 
     static func exists(_ db: Database, _ table: String, id: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?)", arguments: [id]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?)"), arguments: [id]) ?? false
     }
 
     static func requireUser(_ db: Database, id: String) throws {
