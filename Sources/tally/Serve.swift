@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import TallyCore
+import TallyIntegrations
 import TallyServer
 import TallyStore
 import TallyWebhooks
@@ -33,6 +34,10 @@ struct Serve: AsyncParsableCommand {
             configuration.port = port
         }
         if databaseOptions.database != nil { configuration.database = try databaseOptions.location() }
+        if let path = configuration.integrations.categoryRulesPath {
+            // A broken rules file is found now, not at the first sync or request.
+            do { _ = try CategoryRulesBook.load(file: path) } catch { throw CLIError(error.description) }
+        }
 
         let logLevel = ProcessInfo.processInfo.environment["TALLY_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
         let format = logFormat
