@@ -14,6 +14,7 @@ struct TallyAPI: APIProtocol {
     let imports: ImportRegistry
     let rulesBook: CategoryRulesBook
     let sources: ConfiguredSources
+    let scheduler: SyncScheduler
 
     var urlPolicy: WebhookURLPolicy { WebhookURLPolicy(allowPrivateAddresses: configuration.webhookAllowPrivate) }
 

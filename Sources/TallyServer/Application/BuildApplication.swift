@@ -21,7 +21,9 @@ public func buildApplication(
     logger: Logger,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    let router = try buildRouter(configuration: configuration, store: store, secretBox: secretBox, metrics: metrics)
+    let scheduler = makeSyncScheduler(configuration: configuration, store: store)
+    let router = try buildRouter(
+        configuration: configuration, store: store, secretBox: secretBox, metrics: metrics, scheduler: scheduler)
     let dispatcher = WebhookDispatcher(
         store: store, secretBox: secretBox, settings: configuration.webhookDelivery,
         urlPolicy: WebhookURLPolicy(allowPrivateAddresses: configuration.webhookAllowPrivate),
@@ -39,6 +41,9 @@ public func buildApplication(
         },
     ]
     if configuration.webhookDeliveryEnabled { services.append(dispatcher) }
+    if !ConfiguredSources(settings: configuration.integrations, httpClient: .shared).names.isEmpty {
+        services.append(SyncSchedulerService(scheduler: scheduler))
+    }
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Tally"),
@@ -48,8 +53,36 @@ public func buildApplication(
     )
 }
 
+/// The auto-sync scheduler over the configured sources; each cycle looks up the sync user again.
+func makeSyncScheduler(configuration: ServerConfiguration, store: any TallyStore) -> SyncScheduler {
+    let sources = ConfiguredSources(settings: configuration.integrations, httpClient: .shared)
+    let rulesBook = CategoryRulesBook(store: store, filePath: configuration.integrations.categoryRulesPath)
+    let syncUser = configuration.integrations.syncUser
+    return SyncScheduler(
+        store: store, sources: sources.names, interval: configuration.syncInterval, days: configuration.syncDays,
+        logger: Logger(label: "tally.sync"), now: configuration.now
+    ) {
+        let userID: String
+        switch try await store.owner(syncUser) {
+        case .user(let id): userID = id
+        case .unknown(let id): throw SyncUserMissing("TALLY_SYNC_USER names '\(id)', which is not a user")
+        case .noUsers: throw SyncUserMissing("create a user first: synced time belongs to a user")
+        case .severalUsers: throw SyncUserMissing("set TALLY_SYNC_USER to the user synced time belongs to")
+        }
+        return SyncEngine(
+            store: store, sources: sources.syncSources, userID: userID, rules: { try await rulesBook.rules() },
+            now: configuration.now)
+    }
+}
+
+struct SyncUserMissing: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
 public func buildRouter(
-    configuration: ServerConfiguration, store: any TallyStore, secretBox: SecretBox, metrics: ServerMetrics
+    configuration: ServerConfiguration, store: any TallyStore, secretBox: SecretBox, metrics: ServerMetrics,
+    scheduler: SyncScheduler? = nil
 ) throws -> Router<TallyRequestContext> {
     let router = Router(context: TallyRequestContext.self)
     let routes = RouteTableBox()
@@ -71,7 +104,7 @@ public func buildRouter(
     let sources = ConfiguredSources(settings: configuration.integrations, httpClient: .shared)
     let api = TallyAPI(
         store: store, configuration: configuration, secretBox: secretBox, imports: ImportRegistry(), rulesBook: rulesBook,
-        sources: sources)
+        sources: sources, scheduler: scheduler ?? makeSyncScheduler(configuration: configuration, store: store))
     try api.registerHandlers(
         on: transport,
         configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.withoutEscapingSlashes]))

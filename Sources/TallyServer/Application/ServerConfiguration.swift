@@ -33,6 +33,10 @@ public struct ServerConfiguration: Sendable {
     public var importMaxBytes = 8 << 30
     /// Toggl, Clockify, their inbound webhooks, the sync user and the category rules file.
     public var integrations = IntegrationSettings()
+    /// Auto-sync: how often each configured source is synced, and how many days back a first
+    /// sync (and every Clockify sync) reads.
+    public var syncInterval: Duration = .seconds(300)
+    public var syncDays = 7
     /// How long delivered events are kept (with their delivery log).
     public var eventRetention: Duration = .seconds(30 * 24 * 3600)
     /// The current time; tests move it.
@@ -77,6 +81,8 @@ public struct ServerConfiguration: Sendable {
         if let value = try positive(environment, "TALLY_HEALTH_WEBHOOK_MAX_BYTES", "bytes") {
             configuration.healthWebhookMaxBytes = value
         }
+        if let value = try positive(environment, "TALLY_SYNC_INTERVAL", "seconds") { configuration.syncInterval = .seconds(value) }
+        if let value = try positive(environment, "TALLY_SYNC_DAYS", "days") { configuration.syncDays = min(value, 3650) }
         do { configuration.integrations = try IntegrationSettings.fromEnvironment(environment) } catch {
             throw ConfigurationError(error.description)
         }
