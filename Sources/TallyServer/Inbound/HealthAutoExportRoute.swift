@@ -34,12 +34,10 @@ struct HealthAutoExportRoute: Sendable {
         defer { try? FileManager.default.removeItem(at: body) }
         let userID = try await owner(request)
         let rules = try await rulesBook.rules()
-        let payload: HealthAutoExportPayload
         let entries: HealthAutoExportPayload.Entries
         do {
-            payload = try HealthAutoExportPayload.decode(try Data(contentsOf: body, options: .alwaysMapped))
-            entries = try payload.timeEntries(userID: userID, rules: rules, at: now())
-        } catch let error as HealthAutoExportError {
+            entries = try HealthAutoExportPayload.read(file: body).timeEntries(userID: userID, rules: rules, at: now())
+        } catch {
             throw APIError.malformedJSON(error.description)
         }
         let counts = try await store.upsertTimeEntries(entries.entries)
