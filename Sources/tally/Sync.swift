@@ -45,9 +45,40 @@ struct Sync: AsyncParsableCommand {
         let engine = SyncEngine(
             store: context.store, sources: context.sources.syncSources, userID: userID,
             rules: { try await context.rulesBook.rules() })
-        let reports = await engine.sync(days: days, only: only)
+        let display = SyncProgressLine(enabled: isatty(STDERR_FILENO) == 1)
+        let reports = await SyncProgress.$observer.withValue({ source, step in display.show(source, step) }) {
+            await engine.sync(days: days, only: only)
+        }
+        display.finish()
         for report in reports { print(report.line) }
         if reports.contains(where: { if case .failed = $0.outcome { true } else { false } }) { throw ExitCode(1) }
         if reports.contains(where: { !$0.succeeded }) { throw ExitCode(75) }
+    }
+}
+
+/// One self-overwriting line on a terminal's stderr while a sync runs: which source, how many
+/// requests, the latest path, seconds so far.
+final class SyncProgressLine: Sendable {
+    let enabled: Bool
+    let started = ContinuousClock.now
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func show(_ source: TimeEntrySource?, _ step: SyncProgress.Step) {
+        guard enabled else { return }
+        let elapsed = ContinuousClock.now - started
+        let seconds = String(format: "%.1f s", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let name = source?.rawValue ?? "sync"
+        let what: String
+        switch step {
+        case .request(let number, let method, let path): what = "request \(number) · \(method) \(path)"
+        case .storing(let entries): what = "storing \(entries) changes"
+        }
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(name): \(what) · \(seconds)".utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }

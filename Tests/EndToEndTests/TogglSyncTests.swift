@@ -116,6 +116,30 @@ import TallyTestSupport
         }
     }
 
+    @Test func aTerminalSeesTheBackfillsProgress() async throws {
+        try await FakeToggl.run { fake in
+            fake.addEntry("coding", start: Date().addingTimeInterval(-7200), stop: Date().addingTimeInterval(-3600))
+            let setup = try await Setup(fake)
+            // `script` gives the command a terminal, as a person running it has.
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-qec", "\(TallyProcess.binary.path) sync --days 3", "/dev/null"]
+            process.currentDirectoryURL = setup.directory
+            process.environment = ProcessInfo.processInfo.environment.merging(setup.environment) { $1 }
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(text)")
+            #expect(text.contains("toggl: request 1 · GET /api/v9/me"), "\(text)")
+            #expect(text.contains("toggl: storing 1 changes"), "\(text)")
+            #expect(text.contains("toggl: fetched 1, created 1"), "\(text)")
+            #expect(!text.contains(fake.apiToken))
+        }
+    }
+
     @Test func badTokensAndServerErrorsAreOneLineFailures() async throws {
         try await FakeToggl.run { fake in
             let setup = try await Setup(fake, extra: ["TOGGL_API_TOKEN": "wrong-token"])

@@ -30,13 +30,22 @@ public final class SourceHTTP: Sendable {
         get async { await counter.value }
     }
 
+    /// The URL's path alone: queries can carry identifiers that have no place in a progress line.
+    static func path(of url: String) -> String {
+        let withoutQuery = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
+        guard let schemeEnd = withoutQuery.range(of: "://") else { return withoutQuery }
+        let rest = withoutQuery[schemeEnd.upperBound...]
+        return rest.firstIndex(of: "/").map { String(rest[$0...]) } ?? "/"
+    }
+
     /// Sends one request. Transport failures throw; every HTTP status comes back as a Response.
     public func send(
         _ method: HTTPMethod, _ url: String, headers: [(String, String)] = [], json body: [UInt8]? = nil,
         maxBodyBytes: Int = 64 << 20
     ) async throws -> Response {
         await pacer.waitTurn()
-        await counter.increment()
+        let number = await counter.increment()
+        SyncProgress.report(.request(number: number, method: method.rawValue, path: Self.path(of: url)))
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
@@ -71,5 +80,8 @@ actor RequestPacer {
 
 actor RequestCounter {
     private(set) var value = 0
-    func increment() { value += 1 }
+    func increment() -> Int {
+        value += 1
+        return value
+    }
 }

@@ -34,6 +34,10 @@ public struct SyncEngine: Sendable {
     }
 
     public func sync(_ source: any SyncSource, days: Int) async -> SyncReport {
+        await SyncProgress.$source.withValue(source.source) { await cycle(source, days: days) }
+    }
+
+    private func cycle(_ source: any SyncSource, days: Int) async -> SyncReport {
         let started = now()
         var state: SyncState
         do {
@@ -52,6 +56,7 @@ public struct SyncEngine: Sendable {
         do {
             let changes = try await source.changes(in: window, cursor: state.cursor, now: started)
             let rules = try await rules()
+            SyncProgress.report(.storing(entries: changes.entries.count + changes.deletedIDs.count))
             let finished = now()
             let entries = changes.entries.map { entry(from: $0, source: source.source, rules: rules, at: finished) }
             state.cursor = changes.cursor
