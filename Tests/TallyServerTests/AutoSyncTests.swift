@@ -46,6 +46,10 @@ import TallyTestSupport
             #expect(clockify?["state"] as? String == "unconfigured")
             #expect(try await server.store.timeEntries(userID: "ann", source: .toggl).count == 1)
 
+            let metrics = try await server.send(.GET, "/metrics", key: .some(nil)).text
+            #expect(metrics.contains(#"tally_sync_runs_total{source="toggl",outcome="synced"}"#), "\(metrics)")
+            #expect(metrics.contains("tally_sync_requests_total"))
+
             // Later cycles pick up changes by themselves, one request each.
             fake.addEntry("yoga", start: Date().addingTimeInterval(-600), stop: Date())
             try await eventually { try await server.store.timeEntries(userID: "ann", source: .toggl).count == 2 ? true : nil }

@@ -17,6 +17,7 @@ public actor SyncScheduler {
     let sourceNames: [TimeEntrySource]
     let logger: Logger
     let now: @Sendable () -> Date
+    let observe: @Sendable (SyncReport) -> Void
 
     private var running: Set<TimeEntrySource> = []
     private var lastReports: [TimeEntrySource: SyncReport] = [:]
@@ -26,8 +27,10 @@ public actor SyncScheduler {
     /// `engine` is built per cycle: the sync user may be created after the server starts.
     public init(
         store: any TallyStore, sources: [TimeEntrySource], interval: Duration, days: Int, logger: Logger,
-        now: @escaping @Sendable () -> Date = Date.init, engine: @escaping @Sendable () async throws -> SyncEngine
+        now: @escaping @Sendable () -> Date = Date.init, observe: @escaping @Sendable (SyncReport) -> Void = { _ in },
+        engine: @escaping @Sendable () async throws -> SyncEngine
     ) {
+        self.observe = observe
         self.store = store
         self.sourceNames = sources
         self.interval = interval
@@ -100,6 +103,7 @@ public actor SyncScheduler {
         for source in engine.sources where sources.contains(source.source) {
             let report = await engine.sync(source, days: days)
             lastReports[source.source] = report
+            observe(report)
             logger.info(
                 "sync", metadata: ["source": "\(source.source.rawValue)", "succeeded": "\(report.succeeded)", "summary": "\(report.line)"])
         }

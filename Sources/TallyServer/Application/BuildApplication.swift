@@ -21,7 +21,7 @@ public func buildApplication(
     logger: Logger,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    let scheduler = makeSyncScheduler(configuration: configuration, store: store)
+    let scheduler = makeSyncScheduler(configuration: configuration, store: store, metrics: metrics)
     let router = try buildRouter(
         configuration: configuration, store: store, secretBox: secretBox, metrics: metrics, scheduler: scheduler)
     let dispatcher = WebhookDispatcher(
@@ -54,13 +54,13 @@ public func buildApplication(
 }
 
 /// The auto-sync scheduler over the configured sources; each cycle looks up the sync user again.
-func makeSyncScheduler(configuration: ServerConfiguration, store: any TallyStore) -> SyncScheduler {
+func makeSyncScheduler(configuration: ServerConfiguration, store: any TallyStore, metrics: ServerMetrics) -> SyncScheduler {
     let sources = ConfiguredSources(settings: configuration.integrations, httpClient: .shared)
     let rulesBook = CategoryRulesBook(store: store, filePath: configuration.integrations.categoryRulesPath)
     let syncUser = configuration.integrations.syncUser
     return SyncScheduler(
         store: store, sources: sources.names, interval: configuration.syncInterval, days: configuration.syncDays,
-        logger: Logger(label: "tally.sync"), now: configuration.now
+        logger: Logger(label: "tally.sync"), now: configuration.now, observe: { metrics.sync.observe($0) }
     ) {
         let userID: String
         switch try await store.owner(syncUser) {
@@ -104,7 +104,7 @@ public func buildRouter(
     let sources = ConfiguredSources(settings: configuration.integrations, httpClient: .shared)
     let api = TallyAPI(
         store: store, configuration: configuration, secretBox: secretBox, imports: ImportRegistry(), rulesBook: rulesBook,
-        sources: sources, scheduler: scheduler ?? makeSyncScheduler(configuration: configuration, store: store))
+        sources: sources, scheduler: scheduler ?? makeSyncScheduler(configuration: configuration, store: store, metrics: metrics))
     try api.registerHandlers(
         on: transport,
         configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.withoutEscapingSlashes]))
