@@ -48,7 +48,9 @@ public struct TimeEntry: Sendable, Equatable {
 
     /// Whole seconds from start to stop; nil while running.
     public var durationSeconds: Int? {
-        stop.map { Int($0.timeIntervalSince(start).rounded()) }
+        guard let stop else { return nil }
+        let seconds = stop.timeIntervalSince(start).rounded()
+        return seconds.isFinite && abs(seconds) < 1e15 ? Int(seconds) : nil
     }
 }
 

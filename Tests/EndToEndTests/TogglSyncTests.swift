@@ -185,6 +185,8 @@ import TallyTestSupport
         try await FakeToggl.run { fake in
             let secret = "toggl-webhook-secret-42"
             let setup = try await Setup(fake, extra: ["TOGGL_WEBHOOK_SECRET": secret])
+            // The first sync learns whose entries the webhooks may apply.
+            #expect(try await setup.tally(["sync"]).status == 0)
             let server = try TallyProcess(["serve", "--port", "0"], in: setup.directory, environment: setup.environment)
             defer { server.terminate() }
             let url = try await server.waitUntilListening()

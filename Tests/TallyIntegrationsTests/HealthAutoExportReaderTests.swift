@@ -49,6 +49,13 @@ import Testing
         #expect(sample.qty == 10 && sample.source == "Oura" && sample.date == "2026-11-20 06:30:00 +0100")
     }
 
+    @Test func aByteOrderMarkWhitespaceAndNullsAreFine() throws {
+        let payload = try Self.read(
+            "\u{FEFF}  \n" + #"{"data": {"workouts": null, "metrics": [{"name": "mindful_minutes", "data": null}]}}"#, chunk: 3)
+        #expect(payload.data.workouts == nil)
+        #expect(payload.data.metrics?.first?.name == "mindful_minutes" && payload.data.metrics?.first?.data == nil)
+    }
+
     @Test(arguments: [
         ("", "the body is not JSON"),
         ("not json", "the body is not JSON"),

@@ -116,7 +116,11 @@ import TallyServer
         try await Self.run { (server: TestServer) async throws in
             let good = Self.workout(id: "ok", name: "Yoga", start: "2026-11-20 18:00:00 +0100", end: "2026-11-20 18:30:00 +0100")
             let badDate = Self.workout(id: "bad", name: "Yoga", start: "yesterday", end: "2026-11-20 18:30:00 +0100")
-            for body in [#"{"data":{"workouts":[\#(good)"#, "not json", #"{"workouts":[]}"#, #"{"data":{"workouts":[\#(good),\#(badDate)]}}"#] {
+            let hugeMindful = #"{"data":{"metrics":[{"name":"mindful_minutes","data":[{"qty":1e300,"date":"2026-11-20 06:30:00 +0100"}]}]}}"#
+            for body in [
+                #"{"data":{"workouts":[\#(good)"#, "not json", #"{"workouts":[]}"#,
+                #"{"data":{"workouts":[\#(good),\#(badDate)]}}"#, hugeMindful,
+            ] {
                 let response = try await post(server, body)
                 #expect(response.status == 400, "\(body)")
                 #expect(response.header("Content-Type") == "application/problem+json")

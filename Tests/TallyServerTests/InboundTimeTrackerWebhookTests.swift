@@ -17,6 +17,15 @@ import TallyStore
             $0.integrations.clockifyWebhookTokens = ["another-webhooks-token", clockifyToken]
         }) { server in
             try await server.createUser("ann")
+            // What a first sync leaves behind: the Toggl user (6) and the Clockify account.
+            try await server.saveSyncCursor(.toggl, #"{"version":1,"since":0,"backfilledFrom":0,"projects":{},"userID":6}"#)
+            try await server.saveSyncCursor(
+                .clockify,
+                ClockifySyncState(
+                    account: ClockifyAccount(
+                        workspaceID: "79d95471c93cff26089752cc", userID: "b4de890ff78038db26859c0a", timeZone: "Europe/Amsterdam",
+                        fetchedAt: Date())
+                ).cursor)
             try await body(server)
         }
     }
@@ -78,6 +87,18 @@ import TallyStore
             let deleted = try await postToggl(server, Self.togglEvent(id: 103, action: "deleted", entryID: 555, description: "Netflix"))
             #expect(try deleted.json()["deleted"] as? Int == 1)
             #expect(try await server.store.timeEntry(source: .toggl, externalID: "555") == nil)
+        }
+    }
+
+    @Test func eventsWaitForTheFirstSyncAndColleaguesEntriesAreIgnored() async throws {
+        try await TestServer.run(configure: { $0.integrations.togglWebhookSecret = Self.togglSecret }) { server in
+            try await server.createUser("ann")
+            let early = try await postToggl(server, Self.togglEvent(id: 301, action: "created", entryID: 900, description: "coding"))
+            #expect(try early.json()["status"] as? String == "ignored")
+            try await server.saveSyncCursor(.toggl, #"{"version":1,"since":0,"backfilledFrom":0,"projects":{},"userID":7}"#)
+            let colleague = try await postToggl(server, Self.togglEvent(id: 302, action: "created", entryID: 901, description: "coding"))
+            #expect(try colleague.json()["reason"] as? String == "another user's entry")
+            #expect(try await server.store.timeEntries(userID: nil, source: .toggl).isEmpty)
         }
     }
 
@@ -145,5 +166,17 @@ import TallyStore
             #expect(try await postClockify(server, event: "NEW_PROJECT", "{}").status == 200)
             #expect(try await server.store.timeEntries(userID: nil, source: .clockify).isEmpty)
         }
+    }
+}
+
+extension TestServer {
+    /// Stores a source's sync cursor as a successful sync would.
+    func saveSyncCursor(_ source: TimeEntrySource, _ cursor: String) async throws {
+        let now = Date()
+        _ = try await store.applySync(
+            SyncBatch(
+                source: source, userID: "ann", entries: [], deletedExternalIDs: [], completeWindow: nil,
+                state: SyncState(source: source, cursor: cursor, lastSuccessAt: now),
+                run: SyncRun(source: source, startedAt: now, finishedAt: now, requests: 0)))
     }
 }

@@ -62,7 +62,8 @@ import TallyCore
             $0.category = "Coding"
             $0.categoryIsManual = true
         }
-        let counts = try await store.applySync(batch([entry("1", hour: 0, description: "Deep work, part 2", category: "Work")]))
+        let counts = try await store.applySync(
+            batch([entry("1", hour: 0, description: "Deep work, part 2", category: "Work")], at: now.addingTimeInterval(60)))
         #expect(counts.updated == 1)
         let after = try #require(try await store.timeEntry(id: stored.id))
         #expect(after.description == "Deep work, part 2")
@@ -75,11 +76,37 @@ import TallyCore
         let counts = try await store.applySync(
             batch(
                 [entry("1", hour: 0)], deleted: ["2"],
-                window: DateInterval(start: now.addingTimeInterval(-3600), end: now.addingTimeInterval(10 * 3600))))
+                window: DateInterval(start: now.addingTimeInterval(-3600), end: now.addingTimeInterval(10 * 3600)),
+                at: now.addingTimeInterval(60)))
         #expect(counts.deleted == 2)
         let left = try await store.timeEntries(userID: nil, source: .toggl).compactMap(\.externalID).sorted()
         #expect(left == ["1", "old"])
         #expect(try await eventTypes(store).filter { $0 == "time_entry.deleted" }.count == 2)
+    }
+
+    @Test func whatChangedWhileTheListingWasOnItsWayIsKept() async throws {
+        let store = try await makeStore()
+        _ = try await store.applySync(batch([entry("1", hour: 0), entry("2", hour: 1)]))
+        // A webhook (or the timer) changes entry 1 and adds entry 3 after the cycle's listing
+        // was read but before the cycle is applied.
+        let later = now.addingTimeInterval(30)
+        let one = try #require(try await store.timeEntry(source: .toggl, externalID: "1"))
+        _ = try await store.updateTimeEntry(id: one.id) {
+            $0.description = "edited by a webhook"
+            $0.updatedAt = later
+        }
+        var three = entry("3", hour: 2)
+        three.updatedAt = later
+        three.createdAt = later
+        _ = try await store.upsertTimeEntries([three])
+        var stale = batch(
+            [entry("1", hour: 0), entry("2", hour: 1)],
+            window: DateInterval(start: now.addingTimeInterval(-3600), end: now.addingTimeInterval(10 * 3600)))
+        stale.run.startedAt = now.addingTimeInterval(10)
+        let counts = try await stale.apply(to: store)
+        #expect(counts.deleted == 0 && counts.updated == 0)
+        #expect(try await store.timeEntry(source: .toggl, externalID: "1")?.description == "edited by a webhook")
+        #expect(try await store.timeEntry(source: .toggl, externalID: "3") != nil)
     }
 
     @Test func aFailureKeepsEverythingStoredAndRecordsWhy() async throws {
@@ -145,4 +172,8 @@ import TallyCore
         try await store.saveSetting("auto_sync", nil, at: now)
         #expect(try await store.setting("auto_sync") == nil)
     }
+}
+
+extension SyncBatch {
+    func apply(to store: SQLiteStore) async throws -> SyncCounts { try await store.applySync(self) }
 }

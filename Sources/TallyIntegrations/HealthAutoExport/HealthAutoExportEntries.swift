@@ -39,7 +39,10 @@ extension HealthAutoExportPayload {
                 continue
             }
             for (index, sample) in (metric.data ?? []).enumerated() {
-                guard let qty = sample.qty, qty > 0, let dateText = sample.date else { continue }
+                guard let qty = sample.qty, qty != 0, let dateText = sample.date else { continue }
+                guard qty.isFinite, qty > 0, qty <= 1440 else {
+                    throw .malformed("data.metrics.mindful_minutes.data[\(index)].qty must be minutes from 0 to 1440, not \(qty)")
+                }
                 let start = try Self.instant(dateText, field: "data.metrics.mindful_minutes.data[\(index)].date")
                 let source = sample.source ?? "Health Auto Export"
                 result.entries.append(

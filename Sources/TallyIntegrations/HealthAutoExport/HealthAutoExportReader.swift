@@ -38,6 +38,11 @@ struct HealthAutoExportReader {
     }
 
     mutating func payload() throws(HealthAutoExportError) -> HealthAutoExportPayload {
+        if try peek() == 0xEF {
+            // A UTF-8 byte order mark, which some HTTP clients put first.
+            guard try take() == 0xEF, try take() == 0xBB, try take() == 0xBF else { throw notJSON() }
+        }
+        try skipWhitespace()
         guard try peek() == UInt8(ascii: "{") else { throw notJSON() }
         var content: HealthAutoExportPayload.Content?
         if try beginObject("the body") {
@@ -55,7 +60,9 @@ struct HealthAutoExportReader {
         var content = HealthAutoExportPayload.Content()
         guard try beginObject("data") else { return content }
         repeat {
-            switch try key() {
+            let field = try key()
+            if try skipNull() { continue }
+            switch field {
             case "workouts":
                 var workouts: [HealthAutoExportPayload.Workout] = []
                 if try beginArray("data.workouts") {
@@ -140,8 +147,13 @@ struct HealthAutoExportReader {
                 switch try key() {
                 case "name": name = try optionalString("\(path).name")
                 case "units": units = try optionalString("\(path).units")
-                case "data" where name == nil || name == "mindful_minutes":
+                case "data":
+                    if try skipNull() { break }
                     // The app writes the name first; a metric named later is read to be safe.
+                    guard name == nil || name == "mindful_minutes" else {
+                        try skipValue()
+                        break
+                    }
                     var read: [HealthAutoExportPayload.Sample] = []
                     if try beginArray("\(path).data") {
                         repeat {
@@ -202,6 +214,14 @@ struct HealthAutoExportReader {
             _ = try take()
             return false
         }
+        return true
+    }
+
+    /// Consumes a `null` value: true when there was one.
+    private mutating func skipNull() throws(HealthAutoExportError) -> Bool {
+        try skipWhitespace()
+        guard try peek() == UInt8(ascii: "n") else { return false }
+        try literal("null")
         return true
     }
 

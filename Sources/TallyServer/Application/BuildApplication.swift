@@ -21,9 +21,12 @@ public func buildApplication(
     logger: Logger,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    let scheduler = makeSyncScheduler(configuration: configuration, store: store, metrics: metrics)
+    // One set of clients, so the timer's and the auto-sync's requests share each source's pacing.
+    let sources = ConfiguredSources(settings: configuration.integrations, httpClient: .shared)
+    let scheduler = makeSyncScheduler(configuration: configuration, store: store, metrics: metrics, sources: sources)
     let router = try buildRouter(
-        configuration: configuration, store: store, secretBox: secretBox, metrics: metrics, scheduler: scheduler)
+        configuration: configuration, store: store, secretBox: secretBox, metrics: metrics, scheduler: scheduler,
+        sources: sources)
     let dispatcher = WebhookDispatcher(
         store: store, secretBox: secretBox, settings: configuration.webhookDelivery,
         urlPolicy: WebhookURLPolicy(allowPrivateAddresses: configuration.webhookAllowPrivate),
@@ -41,7 +44,7 @@ public func buildApplication(
         },
     ]
     if configuration.webhookDeliveryEnabled { services.append(dispatcher) }
-    if !ConfiguredSources(settings: configuration.integrations, httpClient: .shared).names.isEmpty {
+    if !sources.names.isEmpty {
         services.append(SyncSchedulerService(scheduler: scheduler))
     }
     return Application(
@@ -54,8 +57,9 @@ public func buildApplication(
 }
 
 /// The auto-sync scheduler over the configured sources; each cycle looks up the sync user again.
-func makeSyncScheduler(configuration: ServerConfiguration, store: any TallyStore, metrics: ServerMetrics) -> SyncScheduler {
-    let sources = ConfiguredSources(settings: configuration.integrations, httpClient: .shared)
+func makeSyncScheduler(
+    configuration: ServerConfiguration, store: any TallyStore, metrics: ServerMetrics, sources: ConfiguredSources
+) -> SyncScheduler {
     let rulesBook = CategoryRulesBook(store: store, filePath: configuration.integrations.categoryRulesPath)
     let syncUser = configuration.integrations.syncUser
     return SyncScheduler(
@@ -82,7 +86,7 @@ struct SyncUserMissing: Error, CustomStringConvertible {
 
 public func buildRouter(
     configuration: ServerConfiguration, store: any TallyStore, secretBox: SecretBox, metrics: ServerMetrics,
-    scheduler: SyncScheduler? = nil
+    scheduler: SyncScheduler? = nil, sources: ConfiguredSources? = nil
 ) throws -> Router<TallyRequestContext> {
     let router = Router(context: TallyRequestContext.self)
     let routes = RouteTableBox()
@@ -101,10 +105,10 @@ public func buildRouter(
     }
     let transport = RecordingTransport(router: router)
     let rulesBook = CategoryRulesBook(store: store, filePath: configuration.integrations.categoryRulesPath)
-    let sources = ConfiguredSources(settings: configuration.integrations, httpClient: .shared)
+    let sources = sources ?? ConfiguredSources(settings: configuration.integrations, httpClient: .shared)
     let api = TallyAPI(
         store: store, configuration: configuration, secretBox: secretBox, imports: ImportRegistry(), rulesBook: rulesBook,
-        sources: sources, scheduler: scheduler ?? makeSyncScheduler(configuration: configuration, store: store, metrics: metrics))
+        sources: sources, scheduler: scheduler ?? makeSyncScheduler(configuration: configuration, store: store, metrics: metrics, sources: sources))
     try api.registerHandlers(
         on: transport,
         configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.withoutEscapingSlashes]))

@@ -28,13 +28,17 @@ struct ClockifyWebhookRoute: Sendable {
             throw APIError.unauthorized("Clockify-Signature does not match CLOCKIFY_WEBHOOK_TOKEN")
         }
         let body = Array(buffer: try await request.body.collect(upTo: Self.maxBytes))
-        let state = try await inbound.cursor(.clockify).flatMap(ClockifySyncState.init(cursor:))
+        // Workspace webhooks report colleagues' entries too: only the synced user's are applied,
+        // which the first sync learns.
+        guard let state = try await inbound.cursor(.clockify).flatMap(ClockifySyncState.init(cursor:)) else {
+            return TogglWebhookRoute.json(.object(["status": .string("ignored"), "reason": .string("no sync has run yet")]))
+        }
         let delivery: ClockifyWebhookDelivery
         do {
             delivery = try ClockifyWebhookDelivery.decode(
                 eventType: request.headers[.init(ClockifyWebhookEvent.headerName)!], body: body,
-                userID: state?.account.userID, projectNames: state?.names.projects ?? [:],
-                tagNames: state?.names.tags ?? [:], timeZone: state?.account.timeZone)
+                userID: state.account.userID, projectNames: state.names.projects, tagNames: state.names.tags,
+                timeZone: state.account.timeZone)
         } catch .unsupportedEvent {
             return TogglWebhookRoute.json(.object(["status": .string("ignored")]))
         } catch {

@@ -48,9 +48,13 @@ struct TogglWebhookRoute: Sendable {
                     throw APIError.malformedJSON("the \(event.action.rawValue) event carries no time entry")
                 }
                 let cursor = try await inbound.cursor(.toggl)
-                if let owner = TogglSync.userID(cursor: cursor), let author = entry.userID, owner != author {
-                    // A workspace subscription reports colleagues' entries too.
-                    return Self.json(.object(["status": .string("ignored")]))
+                // A workspace subscription reports colleagues' entries too: only entries of the
+                // token's user, which the first sync learns, are applied.
+                guard let owner = TogglSync.userID(cursor: cursor) else {
+                    return Self.json(.object(["status": .string("ignored"), "reason": .string("no sync has run yet")]))
+                }
+                if let author = entry.userID, owner != author {
+                    return Self.json(.object(["status": .string("ignored"), "reason": .string("another user's entry")]))
                 }
                 let remote = entry.remoteEntry(
                     projectNames: TogglSync.projectNames(cursor: cursor), timezone: TogglSync.timezone(cursor: cursor))

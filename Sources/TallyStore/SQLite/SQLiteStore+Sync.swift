@@ -15,9 +15,12 @@ extension SQLiteStore {
         try await write { [self] db in
             var counts = SyncCounts()
             var listed = Set<String>()
+            // What the source listed is as of the cycle's start: anything changed here since then
+            // (a webhook, the timer, another process) is newer and stays as it is.
+            let listedAt = batch.run.startedAt
             for entry in batch.entries {
                 if let externalID = entry.externalID { listed.insert(externalID) }
-                switch try upsert(db, entry) {
+                switch try upsert(db, entry, readBefore: listedAt) {
                 case .added: counts.added += 1
                 case .updated: counts.updated += 1
                 case .unchanged: counts.unchanged += 1
@@ -35,9 +38,9 @@ extension SQLiteStore {
                     db,
                     sql: """
                         SELECT \(TimeEntry.columns) FROM time_entries
-                        WHERE source = ? AND user_id = ? AND start_at >= ? AND start_at < ?
+                        WHERE source = ? AND user_id = ? AND start_at >= ? AND start_at < ? AND updated_at < ?
                         """,
-                    arguments: [batch.source.rawValue, batch.userID, window.start, window.end]
+                    arguments: [batch.source.rawValue, batch.userID, window.start, window.end, listedAt]
                 ).map(TimeEntry.init(row:)).filter { entry in entry.externalID.map { !listed.contains($0) } ?? false }
             }
             var deletedIDs = Set<String>()

@@ -40,12 +40,15 @@ extension SQLiteStore {
     enum UpsertOutcome { case added, updated, unchanged }
 
     /// Inserts `entry`, or brings the stored entry with its (source, external id) up to date.
-    func upsert(_ db: Database, _ entry: TimeEntry) throws -> UpsertOutcome {
+    /// With `readBefore`, a stored entry changed at or after that instant (by a webhook or the
+    /// timer while a sync's listing was on its way) is newer than `entry` and is left alone.
+    func upsert(_ db: Database, _ entry: TimeEntry, readBefore: Date? = nil) throws -> UpsertOutcome {
         try Self.requireUser(db, id: entry.userID)
         let existing = try Row.fetchOne(
             try db.cachedStatement(sql: "SELECT \(TimeEntry.columns) FROM time_entries WHERE source = ? AND external_id = ?"),
             arguments: [entry.source.rawValue, entry.externalID]
         ).map(TimeEntry.init(row:))
+        if let readBefore, let existing, existing.updatedAt >= readBefore { return .unchanged }
         guard var stored = existing else {
             try db.cachedStatement(sql: "INSERT INTO time_entries (\(TimeEntry.columns)) VALUES (\(TimeEntry.placeholders))")
                 .execute(arguments: try entry.arguments())
