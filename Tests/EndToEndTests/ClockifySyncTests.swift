@@ -64,6 +64,16 @@ import TallyTestSupport
             fake.stopRunningEntry()
             _ = try await setup.tally(["sync", "--days", "7"])
             #expect(try setup.rows("SELECT stop_at IS NULL FROM time_entries WHERE external_id = '\(timer)'") == [["0"]])
+
+            // Moved to three weeks ago: missing from the window, but Clockify still has it.
+            fake.editEntry(ids[6]) {
+                $0.start = now.addingTimeInterval(-21 * 86_400)
+                $0.end = now.addingTimeInterval(-21 * 86_400 + 1200)
+            }
+            let moved = try await setup.tally(["sync", "--days", "7"])
+            let movedCounts = TogglSyncTests.counts(moved.stdout)
+            #expect(movedCounts["updated"] == 1 && movedCounts["deleted"] == 0, "\(moved.stdout)")
+            #expect(try setup.rows("SELECT count(*) FROM time_entries WHERE external_id = '\(ids[6])'") == [["1"]])
         }
     }
 

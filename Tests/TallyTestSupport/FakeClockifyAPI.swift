@@ -57,6 +57,11 @@ struct FakeClockifyAPI {
             return tags(request, state: state)
         case ("POST", 3) where parts[2] == "time-entries":
             return startEntry(request, state: &state)
+        case ("GET", 4) where parts[2] == "time-entries":
+            guard let entry = state.entries[parts[3]] else { return .error(404, "Time entry with id \(parts[3]) doesn't exist") }
+            return .json(
+                200,
+                FakeClockifyJSON.entry(entry, workspaceID: workspaceID, hydrated: false, projects: state.projects, tags: state.tags))
         case (_, 5) where parts[2] == "user" && parts[4] == "time-entries" && parts[3] != userID:
             return .error(403, "Access Denied")
         case ("GET", 5) where parts[2] == "user" && parts[4] == "time-entries":

@@ -61,6 +61,13 @@ public struct ClockifyClient: Sendable {
         return try decode([ClockifyTimeEntry].self, from: response, "the running entry").first { $0.isRunning }
     }
 
+    /// One entry by id; nil when Clockify no longer has it (404).
+    public func timeEntry(workspaceID: String, id: String) async throws -> ClockifyTimeEntry? {
+        let response = try await send(.GET, ["workspaces", workspaceID, "time-entries", id], notFoundIsAnswer: true)
+        if response.status == 404 { return nil }
+        return try decode(ClockifyTimeEntry.self, from: response, "the time entry")
+    }
+
     /// All projects, archived ones included: old entries still refer to them.
     public func projects(workspaceID: String) async throws -> [ClockifyProject] {
         try await pages(["workspaces", workspaceID, "projects"], query: [], "projects")

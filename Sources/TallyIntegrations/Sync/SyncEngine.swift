@@ -54,7 +54,10 @@ public struct SyncEngine: Sendable {
         state.lastAttemptAt = started
         let window = DateInterval(start: started.addingTimeInterval(-Double(max(days, 1)) * 86_400), end: started.addingTimeInterval(86_400))
         do {
-            let changes = try await source.changes(in: window, cursor: state.cursor, now: started)
+            var changes = try await source.changes(in: window, cursor: state.cursor, now: started)
+            if let complete = changes.completeWindow {
+                try await confirmMissing(in: complete, from: source, changes: &changes, listedBefore: started)
+            }
             let rules = try await rules()
             SyncProgress.report(.storing(entries: changes.entries.count + changes.deletedIDs.count))
             let finished = now()
@@ -99,6 +102,27 @@ public struct SyncEngine: Sendable {
             }
             return SyncReport(source: source.source, outcome: .failed(reason), requests: requests)
         }
+    }
+
+    /// At most this many entries missing from a complete window are checked one by one; a larger
+    /// number is a bulk deletion at the source, and checking each would spend a Free plan's quota.
+    static let missingChecksPerCycle = 10
+
+    /// Entries stored for the window but not listed are usually deleted at the source, but an
+    /// entry moved to another date is missing too: the source is asked about them first, and the
+    /// ones it still has are kept (as changed).
+    private func confirmMissing(
+        in window: DateInterval, from source: any SyncSource, changes: inout SourceChanges, listedBefore: Date
+    ) async throws {
+        let listed = Set(changes.entries.map(\.externalID))
+        let stored = try await store.timeEntries(
+            TimeEntryQuery(userID: userID, source: source.source, from: nil, before: window.end, limit: Int.max))
+        let missing = stored.filter {
+            $0.start >= window.start && $0.updatedAt < listedBefore && $0.externalID.map { !listed.contains($0) } ?? false
+        }.compactMap(\.externalID)
+        guard !missing.isEmpty, missing.count <= Self.missingChecksPerCycle else { return }
+        changes.entries += try await source.stillExisting(missing, cursor: changes.cursor)
+        changes.requests += missing.count
     }
 
     func entry(from remote: RemoteTimeEntry, source: TimeEntrySource, rules: CategoryRules, at now: Date) -> TimeEntry {

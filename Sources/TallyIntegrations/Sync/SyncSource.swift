@@ -10,6 +10,15 @@ public protocol SyncSource: Sendable {
     /// synced, or the state was lost); on a first sync, or when the cursor can no longer be used,
     /// the source reads the whole `window` (entries whose start lies in it).
     func changes(in window: DateInterval, cursor: String?, now: Date) async throws -> SourceChanges
+
+    /// Asked about stored entries a complete window no longer listed: the ones the source still
+    /// has (moved out of the window, or listed by another workspace) come back, the rest are gone.
+    /// `cursor` is the one this cycle returned. Sources that cannot ask answer that all are gone.
+    func stillExisting(_ externalIDs: [String], cursor: String) async throws -> [RemoteTimeEntry]
+}
+
+extension SyncSource {
+    public func stillExisting(_ externalIDs: [String], cursor: String) async throws -> [RemoteTimeEntry] { [] }
 }
 
 /// What one sync cycle found.
