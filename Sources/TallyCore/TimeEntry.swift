@@ -21,13 +21,16 @@ public struct TimeEntry: Sendable, Equatable {
     public var timezone: String?
     /// Source-specific facts kept with the entry (a workout's distance and energy).
     public var details: [String: JSONValue]
+    /// When the source last changed the entry (Toggl's `at`), when it says: older news arriving
+    /// late (a retried webhook) does not overwrite newer.
+    public var sourceChangedAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: String, userID: String, source: TimeEntrySource, externalID: String?, description: String,
         project: String? = nil, tags: [String] = [], category: String, categoryIsManual: Bool = false, start: Date, stop: Date?, timezone: String? = nil,
-        details: [String: JSONValue] = [:], createdAt: Date, updatedAt: Date
+        details: [String: JSONValue] = [:], sourceChangedAt: Date? = nil, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.userID = userID
@@ -42,6 +45,7 @@ public struct TimeEntry: Sendable, Equatable {
         self.stop = stop
         self.timezone = timezone
         self.details = details
+        self.sourceChangedAt = sourceChangedAt
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

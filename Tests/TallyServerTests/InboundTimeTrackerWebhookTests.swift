@@ -35,10 +35,13 @@ import TallyStore
         return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
     }
 
-    static func togglEvent(id: Int, action: String, entryID: Int, description: String, timestamp: Date = Date()) -> String {
+    static func togglEvent(
+        id: Int, action: String, entryID: Int, description: String, timestamp: Date = Date(), at: Date? = nil
+    ) -> String {
         let whole = Date(timeIntervalSince1970: timestamp.timeIntervalSince1970.rounded(.down))
         let stamp = RFC3339.format(whole).replacingOccurrences(of: ".000Z", with: ".207820267Z")
-        return #"{"event_id":\#(id),"created_at":"\#(stamp)","creator_id":6,"metadata":{"action":"\#(action)","model":"time_entry","event_user_id":"6","path":"/api/v9/workspaces/7/time_entries","request_type":"POST","time_entry_id":"\#(entryID)","workspace_id":"7"},"payload":{"id":\#(entryID),"workspace_id":7,"project_id":null,"billable":false,"start":"2026-11-20T08:00:00Z","stop":"2026-11-20T09:00:00.5Z","duration":3600,"description":"\#(description)","tags":["focus"],"tag_ids":[1],"at":"\#(stamp)","server_deleted_at":null,"user_id":6},"subscription_id":6,"timestamp":"\#(stamp)","url_callback":"https://tally.example/webhooks/toggl"}"#
+        let changed = RFC3339.format(Date(timeIntervalSince1970: (at ?? whole).timeIntervalSince1970.rounded(.down)))
+        return #"{"event_id":\#(id),"created_at":"\#(stamp)","creator_id":6,"metadata":{"action":"\#(action)","model":"time_entry","event_user_id":"6","path":"/api/v9/workspaces/7/time_entries","request_type":"POST","time_entry_id":"\#(entryID)","workspace_id":"7"},"payload":{"id":\#(entryID),"workspace_id":7,"project_id":null,"billable":false,"start":"2026-11-20T08:00:00Z","stop":"2026-11-20T09:00:00.5Z","duration":3600,"description":"\#(description)","tags":["focus"],"tag_ids":[1],"at":"\#(changed)","server_deleted_at":null,"user_id":6},"subscription_id":6,"timestamp":"\#(stamp)","url_callback":"https://tally.example/webhooks/toggl"}"#
     }
 
     func postToggl(_ server: TestServer, _ body: String, signature: String? = nil) async throws -> RawResponse {
@@ -87,6 +90,18 @@ import TallyStore
             let deleted = try await postToggl(server, Self.togglEvent(id: 103, action: "deleted", entryID: 555, description: "Netflix"))
             #expect(try deleted.json()["deleted"] as? Int == 1)
             #expect(try await server.store.timeEntry(source: .toggl, externalID: "555") == nil)
+        }
+    }
+
+    @Test func aLateRetryOfAnOlderChangeDoesNotOverwriteANewerOne() async throws {
+        try await Self.run { server in
+            let now = Date()
+            let newer = Self.togglEvent(id: 401, action: "updated", entryID: 950, description: "Netflix", at: now)
+            #expect(try await postToggl(server, newer).status == 200)
+            let older = Self.togglEvent(id: 400, action: "updated", entryID: 950, description: "coding", at: now.addingTimeInterval(-600))
+            let retried = try await postToggl(server, older)
+            #expect(try retried.json()["updated"] as? Int == 0, "\(retried.text)")
+            #expect(try await server.store.timeEntry(source: .toggl, externalID: "950")?.description == "Netflix")
         }
     }
 

@@ -137,7 +137,8 @@ public struct SyncEngine: Sendable {
             id: Identifier.make("te", at: now), userID: userID, source: source, externalID: remote.externalID,
             description: remote.description, project: remote.project, tags: remote.tags,
             category: rules.category(for: CategoryInput(project: remote.project, tags: remote.tags, description: remote.description)),
-            start: remote.start, stop: remote.stop, timezone: remote.timezone, createdAt: now, updatedAt: now)
+            start: remote.start, stop: remote.stop, timezone: remote.timezone, sourceChangedAt: remote.changedAt,
+            createdAt: now, updatedAt: now)
     }
 }
 

@@ -194,6 +194,9 @@ enum SQLiteMigrations {
                     );
                     """)
         }
+        migrator.registerMigration("6-source-changed-at") { db in
+            try db.execute(sql: "ALTER TABLE time_entries ADD COLUMN source_changed_at DATETIME")
+        }
         return migrator
     }
 }

@@ -49,6 +49,7 @@ extension SQLiteStore {
             arguments: [entry.source.rawValue, entry.externalID]
         ).map(TimeEntry.init(row:))
         if let readBefore, let existing, existing.updatedAt >= readBefore { return .unchanged }
+        if let incoming = entry.sourceChangedAt, let known = existing?.sourceChangedAt, incoming < known { return .unchanged }
         guard var stored = existing else {
             try db.cachedStatement(sql: "INSERT INTO time_entries (\(TimeEntry.columns)) VALUES (\(TimeEntry.placeholders))")
                 .execute(arguments: try entry.arguments())
@@ -64,6 +65,7 @@ extension SQLiteStore {
         stored.start = entry.start
         stored.stop = entry.stop
         stored.timezone = entry.timezone ?? stored.timezone
+        stored.sourceChangedAt = entry.sourceChangedAt ?? stored.sourceChangedAt
         // As it reads back from the database (610.0 comes back as the integer 610).
         stored.details = entry.details.isEmpty ? [:] : try TimeEntry.decodeDetails(TimeEntry.text(entry.details))
         guard stored != before else { return .unchanged }
@@ -83,13 +85,14 @@ extension SQLiteStore {
         try db.execute(
             sql: """
                 UPDATE time_entries SET user_id = ?, description = ?, project = ?, tags = ?, category = ?,
-                    category_manual = ?, start_at = ?, stop_at = ?, timezone = ?, details = ?, updated_at = ?
+                    category_manual = ?, start_at = ?, stop_at = ?, timezone = ?, details = ?, updated_at = ?,
+                    source_changed_at = ?
                 WHERE id = ?
                 """,
             arguments: [
                 entry.userID, entry.description, entry.project, TimeEntry.text(entry.tags), entry.category,
                 entry.categoryIsManual, entry.start, entry.stop, entry.timezone, TimeEntry.text(entry.details),
-                entry.updatedAt, entry.id,
+                entry.updatedAt, entry.sourceChangedAt, entry.id,
             ])
     }
 
@@ -220,9 +223,9 @@ extension SQLiteStore {
 extension TimeEntry {
     static let columns = """
         id, user_id, source, external_id, description, project, tags, category, start_at, stop_at, timezone, \
-        details, created_at, updated_at, category_manual
+        details, created_at, updated_at, category_manual, source_changed_at
         """
-    static let placeholders = Array(repeating: "?", count: 15).joined(separator: ", ")
+    static let placeholders = Array(repeating: "?", count: 16).joined(separator: ", ")
 
     init(row: Row) throws {
         let sourceText: String = row[2]
@@ -233,13 +236,13 @@ extension TimeEntry {
             id: row[0], userID: row[1], source: source, externalID: row[3], description: row[4], project: row[5],
             tags: try Self.decodeTags(row[6]), category: row[7], categoryIsManual: row[14], start: try row.instant(8),
             stop: try row.optionalInstant(9), timezone: row[10], details: try Self.decodeDetails(row[11]),
-            createdAt: try row.instant(12), updatedAt: try row.instant(13))
+            sourceChangedAt: try row.optionalInstant(15), createdAt: try row.instant(12), updatedAt: try row.instant(13))
     }
 
     func arguments() throws -> StatementArguments {
         [
             id, userID, source.rawValue, externalID, description, project, Self.text(tags), category, start, stop,
-            timezone, Self.text(details), createdAt, updatedAt, categoryIsManual,
+            timezone, Self.text(details), createdAt, updatedAt, categoryIsManual, sourceChangedAt,
         ]
     }
 
