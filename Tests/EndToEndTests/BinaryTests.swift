@@ -13,7 +13,6 @@ import TallyClient
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("tally.sqlite").path))
         server.terminate(signal: SIGTERM)
         #expect(try await server.waitForExit(timeout: .seconds(15)) == 0)
-        server.drainOutput()
         // Every log line is one JSON object, and the request was logged with its id.
         let lines = server.stderr.split(separator: "\n")
         #expect(!lines.isEmpty)

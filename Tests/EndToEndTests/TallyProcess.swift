@@ -1,11 +1,11 @@
 import Foundation
-import Synchronization
 
 /// The built `tally` binary, run as a child process the way a user or systemd runs it.
 final class TallyProcess: @unchecked Sendable {
     let process = Process()
-    private let captured = CapturedOutput()
-    private let pipes = (stdout: Pipe(), stderr: Pipe())
+    /// The child writes to files, read on demand: no dispatch sources (FileHandle's
+    /// readabilityHandler) that can race their own cancellation on Linux.
+    private let outputFiles: (stdout: URL, stderr: URL)
 
     /// The directory holding the test bundle also holds the `tally` binary SwiftPM built.
     static var binary: URL {
@@ -27,23 +27,23 @@ final class TallyProcess: @unchecked Sendable {
         var merged = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TALLY_") }
         for (key, value) in environment { merged[key] = value }
         process.environment = merged
-        let (stdout, stderr) = pipes
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let captured = self.captured
-        stdout.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            captured.value.withLock { $0.stdout.append(data) }
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("tally-output-\(UUID().uuidString)")
+        outputFiles = (base.appendingPathExtension("out"), base.appendingPathExtension("err"))
+        for file in [outputFiles.stdout, outputFiles.stderr] {
+            FileManager.default.createFile(atPath: file.path, contents: nil)
         }
-        stderr.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            captured.value.withLock { $0.stderr.append(data) }
-        }
+        process.standardOutput = try FileHandle(forWritingTo: outputFiles.stdout)
+        process.standardError = try FileHandle(forWritingTo: outputFiles.stderr)
         try process.run()
     }
 
-    var stdout: String { captured.value.withLock { String(decoding: $0.stdout, as: UTF8.self) } }
-    var stderr: String { captured.value.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
+    deinit {
+        try? FileManager.default.removeItem(at: outputFiles.stdout)
+        try? FileManager.default.removeItem(at: outputFiles.stderr)
+    }
+
+    var stdout: String { (try? String(contentsOf: outputFiles.stdout, encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOf: outputFiles.stderr, encoding: .utf8)) ?? "" }
 
     /// Runs a command to completion and returns its exit status and output.
     static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) async throws -> (
@@ -51,7 +51,6 @@ final class TallyProcess: @unchecked Sendable {
     ) {
         let child = try TallyProcess(arguments, in: directory, environment: environment)
         let status = try await child.waitForExit(timeout: .seconds(60))
-        child.drainOutput()
         return (status, child.stdout, child.stderr)
     }
 
@@ -84,22 +83,10 @@ final class TallyProcess: @unchecked Sendable {
         throw E2EFailure("tally serve did not start listening: \(stderr)")
     }
 
-    /// After exit: reads what is still in the pipes, so no output is cut short.
-    func drainOutput() {
-        for (pipe, isStdout) in [(pipes.stdout, true), (pipes.stderr, false)] {
-            pipe.fileHandleForReading.readabilityHandler = nil
-            let rest = pipe.fileHandleForReading.readDataToEndOfFile()
-            captured.value.withLock { isStdout ? $0.stdout.append(rest) : $0.stderr.append(rest) }
-        }
-    }
 
     func terminate(signal: Int32 = SIGTERM) {
         kill(process.processIdentifier, signal)
     }
-}
-
-final class CapturedOutput: Sendable {
-    let value = Mutex<(stdout: Data, stderr: Data)>((Data(), Data()))
 }
 
 struct E2EFailure: Error, CustomStringConvertible {

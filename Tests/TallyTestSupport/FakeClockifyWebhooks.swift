@@ -1,8 +1,7 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 extension FakeClockify {
     /// Posts a webhook delivery as Clockify does: the bare time entry (with its project and tags
@@ -10,15 +9,15 @@ extension FakeClockify {
     /// receiver's status.
     @discardableResult
     public func deliver(event: WebhookEvent, entry: TimeEntry, to url: String, token: String) async throws -> Int {
-        guard let target = URL(string: url) else { throw ReceiverTimeout("not a URL: \(url)") }
-        var request = URLRequest(url: target)
-        request.httpMethod = "POST"
-        request.httpBody = Data(json(of: entry, hydrated: true))
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(token, forHTTPHeaderField: "Clockify-Signature")
-        request.setValue(event.rawValue, forHTTPHeaderField: "Clockify-Webhook-Event-Type")
-        request.timeoutInterval = 20
-        let (_, response) = try await URLSession.shared.data(for: request)
-        return (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard URL(string: url) != nil else { throw ReceiverTimeout("not a URL: \(url)") }
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(bytes: json(of: entry, hydrated: true)))
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Clockify-Signature", value: token)
+        request.headers.add(name: "Clockify-Webhook-Event-Type", value: event.rawValue)
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
+        _ = try await response.body.collect(upTo: 1 << 20)
+        return Int(response.status.code)
     }
 }

@@ -1,9 +1,7 @@
+import AsyncHTTPClient
 import Crypto
 import Foundation
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
 
 /// Webhooks API v1: subscriptions, their validation ping, and signed event deliveries.
 extension FakeToggl {
@@ -172,20 +170,21 @@ extension FakeToggl {
         var delivery = Delivery(
             eventID: eventID, subscriptionID: subscription.id, isPing: isPing, body: body, signature: header, status: nil,
             responseBody: "", error: nil)
-        guard let url = URL(string: subscription.urlCallback) else {
+        guard URL(string: subscription.urlCallback) != nil else {
             delivery.error = "url_callback is not a URL"
             return delivery
         }
-        var request = URLRequest(url: url, timeoutInterval: 10)
-        request.httpMethod = "POST"
-        request.httpBody = Data(body)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("Toggl-Webhooks/1.0", forHTTPHeaderField: "User-Agent")
-        if let header { request.setValue(header, forHTTPHeaderField: "X-Webhook-Signature-256") }
+        var request = HTTPClientRequest(url: subscription.urlCallback)
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(bytes: body))
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "Toggl-Webhooks/1.0")
+        if let header { request.headers.add(name: "X-Webhook-Signature-256", value: header) }
         do {
-            let (data, response) = try await URLSession.shared.data(for: request)
-            delivery.status = (response as? HTTPURLResponse)?.statusCode
-            delivery.responseBody = String(decoding: data, as: UTF8.self)
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let answer = try await response.body.collect(upTo: 1 << 20)
+            delivery.status = Int(response.status.code)
+            delivery.responseBody = String(buffer: answer)
         } catch {
             delivery.error = String(describing: error)
         }
