@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
@@ -92,6 +94,24 @@ let package = Package(
             resources: [.embedInCode("openapi.yaml")],
             swiftSettings: swiftSettings
         ),
+        // The dashboard's templates, stylesheet and script, compiled into the binary like the spec.
+        .target(
+            name: "TallyDashboardAssets",
+            resources: [
+                .embedInCode("templates/layout.mustache"),
+                .embedInCode("templates/signin.mustache"),
+                .embedInCode("templates/setup.mustache"),
+                .embedInCode("templates/overview.mustache"),
+                .embedInCode("templates/entries.mustache"),
+                .embedInCode("templates/team.mustache"),
+                .embedInCode("templates/integrations.mustache"),
+                .embedInCode("templates/settings.mustache"),
+                .embedInCode("templates/message.mustache"),
+                .embedInCode("static/dashboard.css"),
+                .embedInCode("static/dashboard.js"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The Hummingbird application: API v1 handlers (generated from openapi.yaml), middleware, docs.
         .target(
             name: "TallyServer",
@@ -101,7 +121,10 @@ let package = Package(
                 "TallyWebhooks",
                 "TallyIntegrations",
                 "TallyAPISpec",
+                "TallyDashboardAssets",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

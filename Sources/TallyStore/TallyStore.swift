@@ -3,7 +3,7 @@ import TallyCore
 
 /// Where Tally keeps everything. One protocol, held to one contract test suite, so SQLite and
 /// (later) PostgreSQL behave the same. Methods that change data run in one transaction each.
-public protocol TallyStore: WebhookStore, TimeEntryStore, SyncStore {
+public protocol TallyStore: WebhookStore, TimeEntryStore, SyncStore, AccountStore {
     var kind: DatabaseKind { get }
 
     /// Answers whether the database can be reached.

@@ -16,6 +16,9 @@ public protocol TimeEntryStore: Sendable {
     func upsertTimeEntries(_ entries: [TimeEntry]) async throws -> UpsertCounts
 
     func timeEntries(_ query: TimeEntryQuery) async throws -> [TimeEntry]
+    /// What a report needs of the entries that overlap `from..<before` (running ones included),
+    /// for one user or all; descriptions only when asked, as most reports do not show them.
+    func reportSpans(userID: String?, from: Date, before: Date, withDescriptions: Bool) async throws -> [ReportSpan]
     func timeEntry(id: String) async throws -> TimeEntry?
     func timeEntry(source: TimeEntrySource, externalID: String) async throws -> TimeEntry?
     /// Throws `TallyError.conflict` when (source, external id) is taken.

@@ -46,7 +46,7 @@ struct Sync: AsyncParsableCommand {
             store: context.store, sources: context.sources.syncSources, userID: userID,
             rules: { try await context.rulesBook.rules() })
         let display = SyncProgressLine(enabled: isatty(STDERR_FILENO) == 1)
-        let reports = await SyncProgress.$observer.withValue({ source, step in display.show(source, step) }) {
+        let reports = await SyncProgress.$observer.withValue(SyncProgress.Observer { source, step in display.show(source, step) }) {
             await engine.sync(days: days, only: only)
         }
         display.finish()

@@ -11,7 +11,7 @@ struct Tally: AsyncParsableCommand {
         version: TallyVersion.current,
         subcommands: [
             Serve.self, Users.self, Keys.self, Webhooks.self, ImportHealth.self, Sync.self, Timer.self, Categories.self,
-            Toggl.self, OpenAPI.self,
+            Toggl.self, Report.self, OpenAPI.self,
         ]
     )
 }

@@ -6,7 +6,7 @@ import TallyStore
 
 struct Users: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Manage users.", subcommands: [Create.self, List.self])
+        abstract: "Manage users.", subcommands: [Create.self, List.self, Passwd.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user.")
@@ -90,3 +90,40 @@ struct UserOutput: Encodable {
 }
 
 extension Role: ExpressibleByArgument {}
+
+extension Users {
+    struct Passwd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a user's dashboard password (and sign them out everywhere).",
+            discussion: "Asks twice on a terminal; otherwise reads one line from standard input.")
+
+        @Argument(help: "The user's id.")
+        var id: String
+
+        @OptionGroup var databaseOptions: DatabaseOptions
+
+        func run() async throws {
+            let settings: ServerConfiguration
+            do { settings = try ServerConfiguration.fromEnvironment() } catch { throw CLIError(error.description) }
+            let store = try databaseOptions.openStore()
+            guard try await store.user(id: id) != nil else { throw CLIError("no user has the id '\(id)'") }
+            let password = try readPassword()
+            if let problem = Passwords.problem(with: password) { throw CLIError("the password must be \(problem)") }
+            let hash = try await Passwords.hash(password, cost: settings.dashboard.bcryptCost)
+            guard try await store.setPasswordHash(userID: id, hash) else { throw CLIError("no user has the id '\(id)'") }
+            FileHandle.standardError.write(Data("password set for \(id); their other sessions are signed out\n".utf8))
+        }
+
+        func readPassword() throws -> String {
+            guard isatty(STDIN_FILENO) == 1 else {
+                guard let line = Swift.readLine(strippingNewline: true) else { throw CLIError("no password on standard input") }
+                return line
+            }
+            guard let first = getpass("New password: ").map({ String(cString: $0) }),
+                let second = getpass("Again: ").map({ String(cString: $0) })
+            else { throw CLIError("no password given") }
+            guard first == second else { throw CLIError("the two passwords differ") }
+            return first
+        }
+    }
+}

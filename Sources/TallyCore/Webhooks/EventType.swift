@@ -14,6 +14,8 @@ public enum EventType {
     public static let timeEntryDeleted = "time_entry.deleted"
     public static let syncCompleted = "sync.completed"
     public static let syncFailed = "sync.failed"
+    /// A goal's target met for the first time in its period (a day, or an ISO week).
+    public static let goalAchieved = "goal.achieved"
     /// Sent to one endpoint on request, whatever it subscribed to.
     public static let webhookTest = "webhook.test"
 
@@ -24,6 +26,6 @@ public enum EventType {
         appointmentCreated, appointmentUpdated, appointmentDeleted,
         userCreated, userUpdated, userDeleted,
         timeEntryCreated, timeEntryUpdated, timeEntryDeleted,
-        syncCompleted, syncFailed,
+        syncCompleted, syncFailed, goalAchieved,
     ]
 }

@@ -10,10 +10,20 @@ public enum SyncProgress {
         case storing(entries: Int)
     }
 
-    @TaskLocal public static var observer: (@Sendable (TimeEntrySource?, Step) -> Void)?
+    /// Who listens. A class rather than a bare closure: release builds of Swift 6.3 crashed in
+    /// `swift_task_localValuePush` when the task-local's value was an optional function.
+    public final class Observer: Sendable {
+        let receive: @Sendable (TimeEntrySource?, Step) -> Void
+
+        public init(_ receive: @escaping @Sendable (TimeEntrySource?, Step) -> Void) {
+            self.receive = receive
+        }
+    }
+
+    @TaskLocal public static var observer: Observer?
     @TaskLocal static var source: TimeEntrySource?
 
     static func report(_ step: Step) {
-        observer?(source, step)
+        observer?.receive(source, step)
     }
 }

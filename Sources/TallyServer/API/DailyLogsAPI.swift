@@ -36,6 +36,7 @@ extension TallyAPI {
             demos: body.demos, callbacks: body.callbacks, notes: body.notes, createdAt: instant, updatedAt: instant)
         try log.validate()
         try await store.createDailyLog(log)
+        await checkGoals { try await goalBook.dailyLogChanged(log) }
         return .created(.init(headers: .init(location: "/v1/daily-logs/\(log.id)"), body: .json(log.wire)))
     }
 
@@ -62,6 +63,7 @@ extension TallyAPI {
             log.updatedAt = instant
             try log.validate()
         }
+        await checkGoals { try await goalBook.dailyLogChanged(log) }
         return .ok(.init(body: .json(log.wire)))
     }
 

@@ -36,6 +36,7 @@ extension TallyAPI {
         }
         try Self.validate(entry)
         try await store.createTimeEntry(entry)
+        await checkGoals { try await goalBook.timeChanged(userIDs: [entry.userID]) }
         return .created(.init(headers: .init(location: "/v1/time-entries/\(entry.id)"), body: .json(try entry.wire)))
     }
 
@@ -71,6 +72,7 @@ extension TallyAPI {
             entry.updatedAt = instant
             try Self.validate(entry)
         }
+        await checkGoals { try await goalBook.timeChanged(userIDs: [entry.userID]) }
         return .ok(.init(body: .json(try entry.wire)))
     }
 

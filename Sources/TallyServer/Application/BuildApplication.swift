@@ -42,6 +42,8 @@ public func buildApplication(
         HourlyPurge(retention: configuration.eventRetention, now: configuration.now) {
             try await store.purgeSyncHistory(before: $0)
         },
+        // Expired dashboard sessions.
+        HourlyPurge(retention: .seconds(0), now: configuration.now) { try await store.purgeSessions(before: $0) },
     ]
     if configuration.webhookDeliveryEnabled { services.append(dispatcher) }
     if !sources.names.isEmpty {
@@ -64,7 +66,17 @@ func makeSyncScheduler(
     let syncUser = configuration.integrations.syncUser
     return SyncScheduler(
         store: store, sources: sources.names, interval: configuration.syncInterval, days: configuration.syncDays,
-        logger: Logger(label: "tally.sync"), now: configuration.now, observe: { metrics.sync.observe($0) }
+        logger: Logger(label: "tally.sync"), now: configuration.now,
+        observe: { report in
+            metrics.sync.observe(report)
+            guard case .synced(let counts, _) = report.outcome, counts.added + counts.updated + counts.deleted > 0 else { return }
+            let goals = GoalBook(store: store, configuration: configuration)
+            Task {
+                do { try await goals.timeChanged(userIDs: nil) } catch {
+                    Logger(label: "tally.goals").warning("could not check goals", metadata: ["error": "\(error)"])
+                }
+            }
+        }
     ) {
         let userID: String
         switch try await store.owner(syncUser) {
@@ -144,9 +156,7 @@ public func buildRouter(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
     }
-    router.get("/") { _, _ in
-        Response(status: .seeOther, headers: [.location: "/docs"])
-    }
+    try Dashboard(store: store, api: api, settings: configuration.dashboard, now: configuration.now).register(on: router)
     return router
 }
 

@@ -37,6 +37,11 @@ public struct ServerConfiguration: Sendable {
     /// sync (and every Clockify sync) reads.
     public var syncInterval: Duration = .seconds(300)
     public var syncDays = 7
+    /// Reports: when a local day begins, and which source wins where entries overlap.
+    public var dayStartsAt = DayStartTime.midnight
+    public var sourcePriority = SourcePriority.default
+    /// Sign-in to the dashboard.
+    public var dashboard = DashboardSettings()
     /// How long delivered events are kept (with their delivery log).
     public var eventRetention: Duration = .seconds(30 * 24 * 3600)
     /// The current time; tests move it.
@@ -86,6 +91,18 @@ public struct ServerConfiguration: Sendable {
         do { configuration.integrations = try IntegrationSettings.fromEnvironment(environment) } catch {
             throw ConfigurationError(error.description)
         }
+        if let text = environment["TALLY_DAY_STARTS_AT"], !text.isEmpty {
+            guard let value = DayStartTime(text) else {
+                throw ConfigurationError("TALLY_DAY_STARTS_AT must be a time of day written HH:MM, not '\(text)'")
+            }
+            configuration.dayStartsAt = value
+        }
+        if let text = environment["TALLY_SOURCE_PRIORITY"], !text.isEmpty {
+            do { configuration.sourcePriority = try SourcePriority(parsing: text) } catch {
+                throw ConfigurationError("TALLY_SOURCE_PRIORITY: \(error.errors.map(\.detail).joined(separator: "; "))")
+            }
+        }
+        configuration.dashboard = try DashboardSettings.fromEnvironment(environment)
         return configuration
     }
 

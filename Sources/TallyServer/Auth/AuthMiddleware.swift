@@ -22,7 +22,7 @@ struct AuthMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         guard let header = request.headers[.authorization] else {
-            throw refusal("send an API key as 'Authorization: Bearer <key>'", context: context)
+            return try await fromDashboard(request, context: context, next: next)
         }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
@@ -48,6 +48,27 @@ struct AuthMiddleware: RouterMiddleware {
 }
 
 extension AuthMiddleware {
+    /// The dashboard's script calls the API with the session cookie instead of a key; anything
+    /// but a read must also carry the session's CSRF token in `X-CSRF-Token`.
+    func fromDashboard(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        guard let signedIn = try await SignedIn.find(request, store: store, now: now()) else {
+            throw refusal("send an API key as 'Authorization: Bearer <key>'", context: context)
+        }
+        if ![.get, .head, .options].contains(request.method),
+            !signedIn.accepts(csrf: request.headers[HTTPField.Name("X-CSRF-Token")!])
+        {
+            throw APIError.forbidden("send the page's CSRF token in X-CSRF-Token")
+        }
+        var context = context
+        context.apiKey = signedIn.apiKey
+        context.logger[metadataKey: "user_id"] = .string(signedIn.user.id)
+        return try await Caller.$apiKey.withValue(signedIn.apiKey) {
+            try await next(request, context)
+        }
+    }
+
     /// A 401, or a 429 once this address has failed too often in the window.
     func refusal(_ detail: String, context: Context) -> APIError {
         let decision = failures.take(for: context.remoteAddress ?? "unknown", at: now())

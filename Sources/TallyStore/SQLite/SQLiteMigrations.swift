@@ -197,6 +197,28 @@ enum SQLiteMigrations {
         migrator.registerMigration("6-source-changed-at") { db in
             try db.execute(sql: "ALTER TABLE time_entries ADD COLUMN source_changed_at DATETIME")
         }
+        migrator.registerMigration("7-dashboard") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE users ADD COLUMN password_hash TEXT;
+                    CREATE TABLE sessions (
+                        id_hash TEXT PRIMARY KEY NOT NULL,
+                        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        csrf_token TEXT NOT NULL,
+                        created_at DATETIME NOT NULL,
+                        expires_at DATETIME NOT NULL
+                    );
+                    CREATE INDEX sessions_by_user ON sessions(user_id);
+                    CREATE INDEX sessions_by_expiry ON sessions(expires_at);
+                    CREATE TABLE goal_achievements (
+                        user_id TEXT NOT NULL,
+                        goal TEXT NOT NULL,
+                        period TEXT NOT NULL,
+                        achieved_at DATETIME NOT NULL,
+                        PRIMARY KEY (user_id, goal, period)
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import TallyCore
+import TallyStore
+
+/// Time entries: filter by range, category and source; change an entry's category.
+extension Dashboard {
+    func entries(_ request: Request, _ signedIn: SignedIn) async throws -> Response {
+        let language = Language.of(request)
+        let zone = Self.zone(signedIn.user)
+        let query = request.uri.queryParameters
+        let today = LocalDate(containing: now(), in: zone)
+        let from = query["from"].flatMap { LocalDate(String($0)) } ?? today.adding(days: -6)
+        let to = query["to"].flatMap { LocalDate(String($0)) } ?? today
+        let category = query["category"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let source = query["source"].flatMap { TimeEntrySource(rawValue: String($0)) }
+        let rules = try await api.rulesBook.rules()
+        let found = try await store.timeEntries(
+            TimeEntryQuery(
+                source: source, category: category, from: from.start(in: zone), before: to.adding(days: 1).start(in: zone),
+                limit: 500))
+        let colours = Dictionary(rules.palette.map { ($0.name, $0.color) }, uniquingKeysWith: { first, _ in first })
+        var names = rules.palette.map(\.name)
+        for entry in found where !names.contains(entry.category) { names.append(entry.category) }
+        let rows: [[String: Any]] = found.sorted { $0.start > $1.start }.map { entry in
+            [
+                "id": entry.id, "start": SyncIndicator.clock(entry.start, zone),
+                "duration": entry.durationSeconds.map { DurationText(units: language.units).duration(seconds: $0) }
+                    ?? (language.strings["running"] ?? "running"),
+                "description": entry.description, "source": entry.source.rawValue, "category": entry.category,
+                "colour": colours[entry.category] ?? "#9aa0a6", "manual": entry.categoryIsManual,
+                "options": names.map { ["name": $0, "selected": $0 == entry.category] },
+            ]
+        }
+        let values: [String: Any] = [
+            "from": from.description, "to": to.description, "rows": rows, "has_rows": !rows.isEmpty,
+            "categories": names.map { ["name": $0, "selected": $0 == category] },
+            "sources": TimeEntrySource.allCases.map { ["name": $0.rawValue, "selected": $0 == source] },
+        ]
+        return renderer.page("entries", values, frame: await frame(request, signedIn, titleKey: "entries"))
+    }
+
+    func changeCategory(_ request: Request, _ context: TallyRequestContext) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        return try await action(request, context) { form, _ in
+            guard let category = form.text("category") else {
+                throw ValidationError(field: "category", "choose a category")
+            }
+            _ = try await api.updateTimeEntry(.init(path: .init(id: id), body: .json(.init(category: category))))
+            return Self.redirect(Self.sameSiteReferer(request) ?? "/entries")
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import TallyCore
+import TallyStore
+
+/// Reports over the store, for the API, the dashboard and `tally report`: the store is read
+/// once per report and the maths (TallyCore) buckets each user's time into their own days.
+public struct Reports: Sendable {
+    let store: any TallyStore
+    let configuration: ServerConfiguration
+
+    public init(store: any TallyStore, configuration: ServerConfiguration) {
+        self.store = store
+        self.configuration = configuration
+    }
+
+    /// Time per category and group; for one user or everyone.
+    public func time(
+        range: ClosedRange<LocalDate>, grouping: ReportGrouping, userID: String?, dayStartsAt: DayStartTime? = nil,
+        priority: SourcePriority? = nil
+    ) async throws -> TimeReport {
+        let options = try await options(range: range, grouping: grouping, userID: userID, dayStartsAt: dayStartsAt, priority: priority)
+        let window = options.spanWindow
+        let spans = try await store.reportSpans(
+            userID: userID, from: window.lowerBound, before: window.upperBound, withDescriptions: grouping == .description)
+        return TimeReport(spans: spans, options: options)
+    }
+
+    /// Progress against the goals: logs of the range, merged time per ISO week and category.
+    public func goals(range: ClosedRange<LocalDate>, userID: String?) async throws -> GoalReport {
+        let goals = try await GoalBook(store: store, configuration: configuration).goals()
+        let members = try await store.users(after: nil, limit: 100_000).filter { userID == nil || $0.id == userID }
+        var logs: [DailyLog] = []
+        var after: PageAfter?
+        repeat {
+            let page = try await store.dailyLogs(
+                DailyLogQuery(userID: userID, from: range.lowerBound, to: range.upperBound, after: after, limit: 1000))
+            logs += page
+            after = page.count == 1000 ? page.last.map { PageAfter(sortKey: $0.date.description, id: $0.id) } : nil
+        } while after != nil
+        let weeks = ISOWeek.monday(of: range.lowerBound)...ISOWeek.monday(of: range.upperBound).adding(days: 6)
+        let options = try await options(range: weeks, grouping: .week, userID: userID, dayStartsAt: nil, priority: nil)
+        let window = options.spanWindow
+        let spans = try await store.reportSpans(
+            userID: userID, from: window.lowerBound, before: window.upperBound, withDescriptions: false)
+        let weeklySeconds = TimeReport.byUser(spans: spans, options: options).mapValues(\.secondsByKeyAndCategory)
+        let zone = TimeZone(identifier: configuration.defaultTimezone) ?? .gmt
+        let today = LocalDate(containing: configuration.now(), in: zone, dayStartsAt: configuration.dayStartsAt)
+        return GoalReport(
+            goals: goals, members: members.map(GoalReport.Member.init), logs: logs, weeklySeconds: weeklySeconds,
+            range: range, today: today)
+    }
+
+    /// Each user's zone; the server's defaults for the day's start and the source order.
+    func options(
+        range: ClosedRange<LocalDate>, grouping: ReportGrouping, userID: String?, dayStartsAt: DayStartTime?,
+        priority: SourcePriority?
+    ) async throws -> ReportOptions {
+        let users = try await store.users(after: nil, limit: 100_000).filter { userID == nil || $0.id == userID }
+        return ReportOptions(
+            grouping: grouping, range: range,
+            timeZones: Dictionary(users.map { ($0.id, TimeZone(identifier: $0.timezone) ?? .gmt) }, uniquingKeysWith: { a, _ in a }),
+            defaultTimeZone: TimeZone(identifier: configuration.defaultTimezone) ?? .gmt,
+            dayStartsAt: dayStartsAt ?? configuration.dayStartsAt, priority: priority ?? configuration.sourcePriority,
+            now: configuration.now())
+    }
+}
