@@ -102,6 +102,7 @@ struct Report: AsyncParsableCommand {
                     TimeReportJSON(
                         from: report.range.lowerBound.description, to: report.range.upperBound.description, groupBy: key,
                         rows: report.rows.map { .init(key: $0.key, category: $0.category, seconds: $0.seconds, rawSeconds: $0.rawSeconds) },
+                        totals: report.totals.map { .init(key: $0.category, category: $0.category, seconds: $0.seconds, rawSeconds: $0.rawSeconds) },
                         totalSeconds: report.totalSeconds, rawTotalSeconds: report.rawTotalSeconds))
             }
         }
@@ -151,7 +152,13 @@ struct Report: AsyncParsableCommand {
                 for row in rows { table.append(row.map { .text($0) }) }
                 print(table.text, terminator: "")
             case .json:
-                try printJSON(rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) })
+                try printJSON(
+                    report.leaderboard.map { entry in
+                        LeaderboardJSON(
+                            rank: entry.rank, userID: entry.userID, name: entry.name, daysAchieved: entry.daysAchieved,
+                            total: entry.totalCount, currentStreak: streaks[entry.userID]?.current ?? 0,
+                            longestStreak: streaks[entry.userID]?.longest ?? 0)
+                    })
             }
         }
     }
@@ -169,9 +176,25 @@ struct TimeReportJSON: Encodable {
     var to: String
     var groupBy: String
     var rows: [Row]
+    /// Per category over the whole range (`key` repeats the category).
+    var totals: [Row]
     var totalSeconds: Int
     var rawTotalSeconds: Int
     enum CodingKeys: String, CodingKey {
-        case from, to, rows, groupBy = "group_by", totalSeconds = "total_seconds", rawTotalSeconds = "raw_total_seconds"
+        case from, to, rows, totals, groupBy = "group_by", totalSeconds = "total_seconds", rawTotalSeconds = "raw_total_seconds"
+    }
+}
+
+struct LeaderboardJSON: Encodable {
+    var rank: Int
+    var userID: String
+    var name: String
+    var daysAchieved: Int
+    var total: Int
+    var currentStreak: Int
+    var longestStreak: Int
+    enum CodingKeys: String, CodingKey {
+        case rank, name, total, userID = "user_id", daysAchieved = "days_achieved", currentStreak = "current_streak"
+        case longestStreak = "longest_streak"
     }
 }

@@ -111,7 +111,7 @@ extension Users {
             if let problem = Passwords.problem(with: password) { throw CLIError("the password must be \(problem)") }
             let hash = try await Passwords.hash(password, cost: settings.dashboard.bcryptCost)
             guard try await store.setPasswordHash(userID: id, hash) else { throw CLIError("no user has the id '\(id)'") }
-            FileHandle.standardError.write(Data("password set for \(id); their other sessions are signed out\n".utf8))
+            FileHandle.standardError.write(Data("password set for \(id); their dashboard sessions are signed out\n".utf8))
         }
 
         func readPassword() throws -> String {

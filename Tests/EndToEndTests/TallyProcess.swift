@@ -20,7 +20,7 @@ final class TallyProcess: @unchecked Sendable {
         return executable.deletingLastPathComponent().appendingPathComponent("tally")
     }
 
-    init(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
+    init(_ arguments: [String], in directory: URL, environment: [String: String] = [:], input: String? = nil) throws {
         process.executableURL = Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
@@ -34,6 +34,12 @@ final class TallyProcess: @unchecked Sendable {
         }
         process.standardOutput = try FileHandle(forWritingTo: outputFiles.stdout)
         process.standardError = try FileHandle(forWritingTo: outputFiles.stderr)
+        if let input {
+            // Standard input from a file: the child sees no terminal, as under cron or a pipe.
+            let file = base.appendingPathExtension("in")
+            try Data(input.utf8).write(to: file)
+            process.standardInput = try FileHandle(forReadingFrom: file)
+        }
         try process.run()
     }
 
@@ -46,10 +52,10 @@ final class TallyProcess: @unchecked Sendable {
     var stderr: String { (try? String(contentsOf: outputFiles.stderr, encoding: .utf8)) ?? "" }
 
     /// Runs a command to completion and returns its exit status and output.
-    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) async throws -> (
-        status: Int32, stdout: String, stderr: String
-    ) {
-        let child = try TallyProcess(arguments, in: directory, environment: environment)
+    static func run(
+        _ arguments: [String], in directory: URL, environment: [String: String] = [:], input: String? = nil
+    ) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let child = try TallyProcess(arguments, in: directory, environment: environment, input: input)
         let status = try await child.waitForExit(timeout: .seconds(60))
         return (status, child.stdout, child.stderr)
     }

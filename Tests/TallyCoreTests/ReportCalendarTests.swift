@@ -196,13 +196,14 @@ import Testing
         #expect(Array(date("2026-02-27")...date("2026-03-02")).map(\.description) == ["2026-02-27", "2026-02-28", "2026-03-01", "2026-03-02"])
         #expect(LocalDate(daysSince1970: LocalDate("9999-12-31")!.daysSince1970 + 1) == nil)
         #expect(LocalDate(daysSince1970: LocalDate("0001-01-01")!.daysSince1970) == date("0001-01-01"))
-        // Every day from 1600 to 2400 round-trips and agrees with Foundation's count.
+        // Days from 1600 to 2400 round-trip and agree with Foundation's count.
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        for days in stride(from: -135_000, through: 157_000, by: 1) {
+        for days in stride(from: -135_000, through: 157_000, by: 5) {
             let day = try #require(LocalDate(daysSince1970: days))
             #expect(day.daysSince1970 == days)
-            if days % 997 == 0 {
+            #expect(day.adding(days: 1).daysSince1970 == days + 1)
+            if days % 995 == 0 {
                 let instant = Date(timeIntervalSince1970: Double(days) * 86_400)
                 #expect(day == LocalDate(containing: instant, in: calendar.timeZone))
             }

@@ -1,8 +1,9 @@
 import Foundation
 
 /// Where each report day of a range begins in one time zone, in whole milliseconds since 1970:
-/// worked out once per zone with a Calendar, then found per span by binary search, because a
-/// Calendar call per span is what makes a report of a million entries slow.
+/// worked out once per zone with a Calendar, because a Calendar call per span is what makes a
+/// report of a million entries slow. Spans are counted in start order, so finding a span's
+/// day is a cursor moving forward through these, not even a search.
 struct DayBoundaries: Sendable {
     let firstDay: LocalDate
     /// `starts[i]` begins day `firstDay + i`; the last element ends the range, so there is one
@@ -20,18 +21,6 @@ struct DayBoundaries: Sendable {
     var windowStart: Int64 { starts[0] }
     var windowEnd: Int64 { starts[starts.count - 1] }
     var dayCount: Int { starts.count - 1 }
-
-    /// The index of the day holding `instant`, which must lie in the window.
-    func dayIndex(containing instant: Int64) -> Int {
-        // The last start not after `instant`.
-        var low = 0
-        var high = starts.count - 1
-        while high - low > 1 {
-            let middle = (low + high) / 2
-            if starts[middle] <= instant { low = middle } else { high = middle }
-        }
-        return low
-    }
 
     static func calendar(in timeZone: TimeZone) -> Calendar {
         var calendar = Calendar(identifier: .gregorian)
@@ -66,29 +55,5 @@ struct DayBoundaries: Sendable {
             if shown(middle) < wallClock { before = middle } else { after = middle }
         }
         return Date(timeIntervalSince1970: after)
-    }
-}
-
-/// Reports count whole milliseconds, so sums are exact and round once, per row.
-enum Milliseconds {
-    static func from(_ date: Date) -> Int64 {
-        let value = (date.timeIntervalSince1970 * 1000).rounded()
-        return value.isFinite ? Int64(max(-9e15, min(9e15, value))) : 0
-    }
-
-    static func date(_ milliseconds: Int64) -> Date {
-        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
-    }
-
-    /// Whole seconds, halves up.
-    static func seconds(_ milliseconds: Int64) -> Int {
-        Int((milliseconds + 500).dividedFloor(by: 1000))
-    }
-}
-
-extension Int64 {
-    fileprivate func dividedFloor(by divisor: Int64) -> Int64 {
-        let quotient = self / divisor
-        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
 }

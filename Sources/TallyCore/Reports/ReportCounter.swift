@@ -16,7 +16,7 @@ struct ReportCounter {
     private let periodKeys: [String]
     /// Day index in the range → period index (the day itself, its week, or its month).
     private let periodOfDay: [Int32]
-    private var slots: SlotTable
+    private var slots = SlotTable(users: 0, keys: 0, categories: 0)
     /// Grouped by user, by start within a user.
     private var spans: [CountedSpan] = []
     /// Where each user's spans are in `spans`, by user number.
@@ -30,7 +30,6 @@ struct ReportCounter {
         categories = StringNumbers()
         keys = StringNumbers()
         (periodKeys, periodOfDay) = Self.periods(of: options.range, grouping: options.grouping)
-        slots = SlotTable()
         prepare()
         count()
     }
@@ -77,9 +76,11 @@ struct ReportCounter {
     /// so the sort is mostly a check.
     private mutating func prepare() {
         let now = Milliseconds.from(options.now)
-        let ranks = TimeEntrySource.allCases.map { Int32(options.priority.rank(of: $0)) }
+        let sources = TimeEntrySource.allCases.sorted { Self.number(of: $0) < Self.number(of: $1) }
+        let ranks = sources.map { Int32(options.priority.rank(of: $0)) }
         if options.grouping == .source {
-            for source in TimeEntrySource.allCases { _ = keys.number(of: source.rawValue) }
+            // Source keys are numbered like the sources.
+            for source in sources { _ = keys.number(of: source.rawValue) }
         }
         var counted: [CountedSpan] = []
         var userOfSpan: [Int32] = []
@@ -139,7 +140,7 @@ struct ReportCounter {
         }
     }
 
-    /// The source's place in `TimeEntrySource.allCases`, without hashing.
+    /// A number per source, 0 up, without hashing.
     private static func number(of source: TimeEntrySource) -> Int {
         switch source {
         case .toggl: 0
@@ -158,7 +159,7 @@ struct ReportCounter {
             case .category: categories.strings.count
             case .source, .description: keys.strings.count
             }
-        slots.prepare(users: perUser ? users.strings.count : 1, keys: keyCount, categories: categories.strings.count)
+        slots = SlotTable(users: perUser ? users.strings.count : 1, keys: keyCount, categories: categories.strings.count)
         var boundariesByZone: [String: DayBoundaries] = [:]
         var sweep = OverlapSweep()
         var clipped: [CountedSpan] = []
@@ -187,89 +188,37 @@ struct ReportCounter {
             }
 
             let starts = boundaries.starts
-            // Raw: each span in full, day by day.
-            for span in clipped {
-                if isPeriod {
-                    var day = boundaries.dayIndex(containing: span.start)
-                    var from = span.start
-                    while from < span.end {
-                        let to = min(span.end, starts[day + 1])
-                        slots.add(user: slotUser, key: Int(periodOfDay[day]), category: Int(span.category), raw: to - from)
-                        from = to
-                        day += 1
-                    }
-                } else {
-                    slots.add(user: slotUser, key: Int(span.key), category: Int(span.category), raw: span.end - span.start)
+            let periodOfDay = self.periodOfDay
+            let slots = self.slots
+            /// Adds `from..<to` day by day; `day` is the day `from` is in or one before it, so a
+            /// cursor that follows starts in order replaces a search per span.
+            func add(_ from: Int64, _ to: Int64, _ span: CountedSpan, day: inout Int, merged: Bool) {
+                func add(key: Int, _ length: Int64) {
+                    slots.add(
+                        user: slotUser, key: key, category: Int(span.category), merged: merged ? length : 0,
+                        raw: merged ? 0 : length)
+                }
+                guard isPeriod else { return add(key: Int(span.key), to - from) }
+                while starts[day + 1] <= from { day += 1 }
+                var piece = day
+                var from = from
+                while from < to {
+                    let end = min(to, starts[piece + 1])
+                    add(key: Int(periodOfDay[piece]), end - from)
+                    from = end
+                    piece += 1
                 }
             }
-            // Merged: the winner of each stretch, with a day cursor that only moves forward.
-            var day = 0
+            // Raw: each span in full.
+            var rawDay = 0
+            for span in clipped { add(span.start, span.end, span, day: &rawDay, merged: false) }
+            // Merged: the winner of each stretch.
+            var mergedDay = 0
             clipped.withUnsafeBufferPointer { buffer in
                 sweep.segments(of: buffer, idPrecedes: idPrecedes) { start, end, winner in
-                    let span = buffer[winner]
-                    guard isPeriod else {
-                        slots.add(user: slotUser, key: Int(span.key), category: Int(span.category), merged: end - start)
-                        return
-                    }
-                    var from = start
-                    while from < end {
-                        while starts[day + 1] <= from { day += 1 }
-                        let to = min(end, starts[day + 1])
-                        slots.add(user: slotUser, key: Int(periodOfDay[day]), category: Int(span.category), merged: to - from)
-                        from = to
-                    }
+                    add(start, end, buffer[winner], day: &mergedDay, merged: true)
                 }
             }
-        }
-    }
-}
-
-/// Milliseconds per (user, key, category): a flat array while that is small, a dictionary when
-/// many users, descriptions and categories would make it large and mostly empty.
-struct SlotTable {
-    private var keyCount = 0
-    private var categoryCount = 0
-    private var flat: [Int64] = []
-    private var sparse: [Int: (merged: Int64, raw: Int64)] = [:]
-    private var isFlat = true
-
-    static let flatLimit = 1 << 20
-
-    mutating func prepare(users: Int, keys: Int, categories: Int) {
-        keyCount = keys
-        categoryCount = categories
-        let (size, overflow) = users.multipliedReportingOverflow(by: keys * categories)
-        isFlat = !overflow && size <= Self.flatLimit
-        if isFlat { flat = Array(repeating: 0, count: 2 * size) }
-    }
-
-    @inline(__always)
-    private func slot(_ user: Int, _ key: Int, _ category: Int) -> Int {
-        (user * keyCount + key) * categoryCount + category
-    }
-
-    mutating func add(user: Int, key: Int, category: Int, merged: Int64 = 0, raw: Int64 = 0) {
-        let slot = slot(user, key, category)
-        if isFlat {
-            flat[2 * slot] += merged
-            flat[2 * slot + 1] += raw
-        } else {
-            sparse[slot, default: (0, 0)].merged += merged
-            sparse[slot, default: (0, 0)].raw += raw
-        }
-    }
-
-    func forEach(_ body: (_ user: Int, _ key: Int, _ category: Int, _ merged: Int64, _ raw: Int64) -> Void) {
-        let perUser = keyCount * categoryCount
-        guard perUser > 0 else { return }
-        func visit(_ slot: Int, _ merged: Int64, _ raw: Int64) {
-            guard merged != 0 || raw != 0 else { return }
-            body(slot / perUser, slot % perUser / categoryCount, slot % categoryCount, merged, raw)
-        }
-        if isFlat {
-            for slot in 0..<flat.count / 2 { visit(slot, flat[2 * slot], flat[2 * slot + 1]) }
-        } else {
-            for (slot, value) in sparse { visit(slot, value.merged, value.raw) }
         }
     }
 }

@@ -100,6 +100,19 @@
     });
   }
 
+  // ---- The running timer's elapsed time ticks on ----
+  const elapsed = document.getElementById("timer-elapsed");
+  if (elapsed && elapsed.dataset.start) {
+    const started = Number(elapsed.dataset.start) * 1000;
+    const tick = function () {
+      const minutes = Math.max(0, Math.floor((Date.now() - started) / 60000));
+      const hours = Math.floor(minutes / 60);
+      const unit = document.body.dataset.lang === "nl" ? "u" : "h";
+      elapsed.textContent = (hours > 0 ? hours + " " + unit + " " : "") + (minutes % 60) + " min";
+    };
+    setInterval(tick, 30000);
+  }
+
   // ---- A category change is saved as soon as it is chosen ----
   document.querySelectorAll(".category-select").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });

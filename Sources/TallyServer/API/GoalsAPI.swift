@@ -60,7 +60,23 @@ extension Goals {
         }
         try problems.throwIfAny()
         self.init(team: team, users: users, categoryWeekly: weekly, userCategoryWeekly: userWeekly)
-        try validate()
+        do { try validate() } catch { throw ValidationError(error.errors.map(Self.wirePointer)) }
+    }
+
+    /// The domain names its fields as it stores them; the request's names are these.
+    static func wirePointer(_ error: FieldError) -> FieldError {
+        var parts = error.pointer.dropFirst(2).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        switch parts.first {
+        case "team": parts[0] = "daily"
+        case "category_weekly": parts[0] = "weekly_categories"
+        case "users" where parts.count >= 3: parts.insert("daily", at: 2)
+        case "user_category_weekly" where parts.count >= 2:
+            parts[0] = "users"
+            parts.insert("weekly_categories", at: 2)
+        default: break
+        }
+        if parts.last == "weekly_seconds" { parts[parts.count - 1] = "hours" }
+        return FieldError(pointer: "#/" + parts.joined(separator: "/"), detail: error.detail)
     }
 }
 

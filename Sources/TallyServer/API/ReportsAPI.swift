@@ -43,9 +43,12 @@ extension TallyAPI {
     }
 
     /// `from` and `to` as days, `to` not before `from`, at most ten years apart.
-    func dayRange(from: String, to: String) throws -> ClosedRange<LocalDate> {
-        guard let first = try date(from, field: "from"), let last = try date(to, field: "to") else {
-            throw APIError.badRequest("from and to are required")
+    func dayRange(from: String?, to: String?) throws -> ClosedRange<LocalDate> {
+        var missing: [FieldError] = []
+        if from == nil { missing.append(FieldError(field: "from", "is required: the first day, YYYY-MM-DD")) }
+        if to == nil { missing.append(FieldError(field: "to", "is required: the last day, YYYY-MM-DD")) }
+        guard missing.isEmpty, let first = try date(from, field: "from"), let last = try date(to, field: "to") else {
+            throw APIError.badRequest("from and to are required", errors: missing)
         }
         guard first <= last else { throw ValidationError(field: "to", "must not be before from") }
         guard first.distance(to: last) <= 3660 else { throw ValidationError(field: "to", "must be at most ten years after from") }

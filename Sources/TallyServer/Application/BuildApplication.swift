@@ -71,11 +71,7 @@ func makeSyncScheduler(
             metrics.sync.observe(report)
             guard case .synced(let counts, _) = report.outcome, counts.added + counts.updated + counts.deleted > 0 else { return }
             let goals = GoalBook(store: store, configuration: configuration)
-            Task {
-                do { try await goals.timeChanged(userIDs: nil) } catch {
-                    Logger(label: "tally.goals").warning("could not check goals", metadata: ["error": "\(error)"])
-                }
-            }
+            Task { await goals.noteTimeChanged(userIDs: nil) }
         }
     ) {
         let userID: String
@@ -128,10 +124,12 @@ public func buildRouter(
 
     let healthAutoExport = HealthAutoExportRoute(
         store: store, token: configuration.healthWebhookToken, defaultUserID: configuration.healthWebhookUser,
-        maxBytes: configuration.healthWebhookMaxBytes, rulesBook: rulesBook, now: configuration.now)
+        maxBytes: configuration.healthWebhookMaxBytes, rulesBook: rulesBook,
+        goals: GoalBook(store: store, configuration: configuration), now: configuration.now)
     router.post("/webhooks/health") { request, context in try await healthAutoExport.handle(request, context: context) }
     let inbound = InboundTimeEntries(
-        store: store, rulesBook: rulesBook, syncUser: configuration.integrations.syncUser, now: configuration.now)
+        store: store, rulesBook: rulesBook, syncUser: configuration.integrations.syncUser,
+        goals: GoalBook(store: store, configuration: configuration), now: configuration.now)
     let toggl = TogglWebhookRoute(
         inbound: inbound, secret: configuration.integrations.togglWebhookSecret,
         tolerance: configuration.integrations.webhookTolerance)

@@ -69,17 +69,18 @@ extension Dashboard {
         try checkFormToken(request, form)
         let strings = Language.of(request).strings
         let login = form.text("login") ?? ""
+        // Attempts are counted per address and login before checking, so a guesser is slowed
+        // whether right or wrong, and people behind one proxy do not lock each other out.
         let address = context.remoteAddress ?? "unknown"
         let instant = now()
-        // Attempts are counted before checking, so a guesser is slowed whether right or wrong.
-        guard signInFailures.take(for: address, at: instant).allowed else {
+        guard signInFailures.take(for: "\(address) \(login.lowercased())", at: instant).allowed else {
             return signInPage(request, failure: strings["sign_in_throttled"], login: login, status: .tooManyRequests)
         }
         let candidate = login.isEmpty ? nil : try await store.signInCandidate(login: login)
         let matches = try await Passwords.verify(form["password"] ?? "", hash: candidate?.passwordHash, cost: settings.bcryptCost)
         guard let candidate, matches else {
-            let message = candidate != nil && candidate?.passwordHash == nil ? strings["no_password"] : strings["sign_in_failed"]
-            return signInPage(request, failure: message, login: login, status: .unauthorized)
+            // One message for every failure, so the page does not tell which logins exist.
+            return signInPage(request, failure: strings["sign_in_failed"], login: login, status: .unauthorized)
         }
         let cookie = try await startSession(for: candidate.user, request)
         return Self.redirect(Self.localPath(form["next"]), cookies: [cookie])

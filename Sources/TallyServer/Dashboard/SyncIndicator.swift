@@ -3,7 +3,7 @@ import Foundation
 /// The header's cloud, as the integrations seed describes it: green while a source is configured
 /// and auto-sync is on, grey with no source, spinning during a sync, a warning with the reason
 /// when the last sync failed, crossed out while auto-sync is off. The script redraws it from
-/// `GET /v1/sync/status` with the same rules (`dashboard.js`, `indicatorState`).
+/// `GET /v1/sync/status` with the same rules (`render` in `dashboard.js`).
 enum SyncIndicator {
     static func values(_ status: Components.Schemas.SyncStatus, language: Language, timeZone: TimeZone) -> [String: Any] {
         let strings = language.strings

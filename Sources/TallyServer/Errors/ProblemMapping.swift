@@ -63,9 +63,11 @@ enum ProblemMapping {
             return apiError(for: underlying)
         }
         if error.httpStatus.code < 500 {
+            // The runtime's own error names the parameter ("Missing required query parameter named: to").
+            let cause = String(describing: underlying)
             return (APIError(
                 status: error.httpStatus, slug: "bad-request", title: error.httpStatus.reasonPhrase,
-                detail: error.causeDescription), false)
+                detail: cause.isEmpty ? error.causeDescription : cause), false)
         }
         return apiError(for: underlying)
     }

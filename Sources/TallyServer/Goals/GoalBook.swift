@@ -55,7 +55,14 @@ struct GoalBook: Sendable {
         _ = try await store.recordGoalAchievements(achievements, at: now())
     }
 
-    /// After time entries changed (a sync, a webhook, an import, the API): this week's and last
+    /// `timeChanged`, for callers whose own change stands whatever happens here.
+    func noteTimeChanged(userIDs: [String]?) async {
+        do { try await timeChanged(userIDs: userIDs) } catch {
+            Logger(label: "tally.goals").warning("could not check goals", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// After time entries changed (a sync, a tracker's webhook, Health Auto Export, the API): this week's and last
     /// week's time per category against the weekly targets, for `userIDs` (nil: everyone with targets).
     func timeChanged(userIDs: [String]?) async throws {
         let goals = try await goals()

@@ -17,6 +17,7 @@ struct HealthAutoExportRoute: Sendable {
     let defaultUserID: String?
     let maxBytes: Int
     let rulesBook: CategoryRulesBook
+    let goals: GoalBook
     let now: @Sendable () -> Date
 
     func handle(_ request: Request, context: TallyRequestContext) async throws -> Response {
@@ -41,6 +42,7 @@ struct HealthAutoExportRoute: Sendable {
             throw APIError.malformedJSON(error.description)
         }
         let counts = try await store.upsertTimeEntries(entries.entries)
+        await goals.noteTimeChanged(userIDs: [userID])
         let answer: JSONValue = .object([
             "workouts": .integer(Int64(entries.workouts)), "mindful_minutes": .integer(Int64(entries.mindfulSamples)),
             "added": .integer(Int64(counts.added)), "updated": .integer(Int64(counts.updated)),

@@ -9,6 +9,7 @@ struct InboundTimeEntries: Sendable {
     let store: any TallyStore
     let rulesBook: CategoryRulesBook
     let syncUser: String?
+    let goals: GoalBook
     let now: @Sendable () -> Date
 
     func apply(
@@ -18,8 +19,10 @@ struct InboundTimeEntries: Sendable {
         let rules = try await rulesBook.rules()
         let instant = now()
         let entries = upserts.map { SyncEngine.entry(from: $0, source: source, userID: userID, rules: rules, at: instant) }
-        return try await store.applyInbound(
+        let outcome = try await store.applyInbound(
             source: source, eventID: eventID, entries: entries, deletedExternalIDs: deletions, at: instant)
+        await goals.noteTimeChanged(userIDs: [userID])
+        return outcome
     }
 
     func cursor(_ source: TimeEntrySource) async throws -> String? {
