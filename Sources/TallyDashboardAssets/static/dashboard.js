@@ -25,6 +25,8 @@
   const indicator = document.getElementById("sync-indicator");
   const details = document.getElementById("sync-details");
   let pollTimer = null;
+  // Bumped by every change made here, so a poll that left before it cannot redraw the old state.
+  let generation = 0;
 
   function clock(text) {
     if (!text) return "—";
@@ -54,6 +56,11 @@
     });
     if (state !== "unconfigured") lines.push(status.auto_sync ? labels.labelOff : labels.labelOn);
     indicator.title = lines.join("\n");
+    // The Integrations page's table follows along.
+    status.sources.forEach(function (s) {
+      const cell = document.querySelector('#sources-table tr[data-source="' + s.name + '"] .state');
+      if (cell) { cell.textContent = s.state; cell.className = "state state-" + s.state; }
+    });
     details.textContent = "";
     lines.forEach(function (line) {
       const row = document.createElement("div");
@@ -64,8 +71,9 @@
 
   function poll() {
     clearTimeout(pollTimer);
+    const asked = generation;
     api("GET", "/v1/sync/status").then(function (status) {
-      render(status);
+      if (asked === generation) render(status);
       pollTimer = setTimeout(poll, status.state === "syncing" ? 1000 : 5000);
     }).catch(function () {
       pollTimer = setTimeout(poll, 10000);
@@ -77,7 +85,8 @@
       if (indicator.dataset.configured !== "true") return;
       const enable = indicator.dataset.auto !== "true";
       indicator.disabled = true;
-      api("PUT", "/v1/sync/auto", { enabled: enable }).then(render).catch(function (error) {
+      generation += 1;
+      api("PUT", "/v1/sync/auto", { enabled: enable }).then(function (status) { render(status); poll(); }).catch(function (error) {
         indicator.title = error.message;
       }).finally(function () { indicator.disabled = false; });
     });
@@ -162,12 +171,13 @@
         const fraction = state.total_bytes > 0 ? state.bytes_read / state.total_bytes : 0;
         bar.value = 50 + Math.round(50 * fraction);
         if (state.state === "running") {
-          line.textContent = upload.dataset.importing + "… " + state.workouts + " workouts, " + state.mindful_sessions + " mindful";
+          line.textContent = upload.dataset.importing + "… " + state.workouts + " " + upload.dataset.workouts + ", " +
+            state.mindful_sessions + " " + upload.dataset.mindful;
           setTimeout(function () { follow(id); }, 500);
         } else if (state.state === "succeeded") {
           bar.value = 100;
-          line.textContent = upload.dataset.done + ": " + state.workouts + " workouts, " + state.mindful_sessions +
-            " mindful, +" + state.added;
+          line.textContent = upload.dataset.done + ": " + state.workouts + " " + upload.dataset.workouts + ", " +
+            state.mindful_sessions + " " + upload.dataset.mindful + ", +" + state.added;
           upload.dataset.result = "succeeded";
         } else {
           line.textContent = upload.dataset.failed + ": " + state.error;

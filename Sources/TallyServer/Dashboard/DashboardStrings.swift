@@ -34,7 +34,8 @@ enum DashboardStrings {
         "last_sync": "Last sync", "next_sync": "Next sync", "language": "Language", "user": "User", "role": "Role",
         "progress": "Progress", "target": "Target", "week_of": "Week of", "achieved": "achieved", "total": "Total",
         "none": "none", "date": "Date", "notes": "Notes", "enabled": "Enabled", "copy_hint": "", "of": "of",
-        "import_done": "Import finished", "import_failed": "Import failed", "uploading": "Uploading", "importing": "Importing",
+        "import_done": "Import finished", "import_failed": "Import failed", "uploading": "Uploading", "importing": "Importing", "workouts": "workouts", "mindful": "mindful sessions",
+        "prefix": "Prefix",
     ]
 
     static let dutch: [String: String] = [
@@ -74,6 +75,7 @@ enum DashboardStrings {
         "language": "Taal", "user": "Gebruiker", "role": "Rol", "progress": "Voortgang", "target": "Doel",
         "week_of": "Week van", "achieved": "gehaald", "total": "Totaal", "none": "geen", "date": "Datum", "notes": "Notities",
         "enabled": "Actief", "copy_hint": "", "of": "van", "import_done": "Import klaar", "import_failed": "Import mislukt",
-        "uploading": "Uploaden", "importing": "Importeren",
+        "uploading": "Uploaden", "importing": "Importeren", "workouts": "trainingen", "mindful": "mindfulnesssessies",
+        "prefix": "Begin",
     ]
 }
