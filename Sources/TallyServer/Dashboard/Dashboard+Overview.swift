@@ -65,14 +65,16 @@ extension Dashboard {
         let configured = !api.sources.names.isEmpty
         guard configured else { return ["configured": false] }
         let owner = try? await api.syncOwner()
-        let running = try await store.timeEntries(TimeEntryQuery(userID: owner, from: now(), limit: 50))
-            .first { $0.stop == nil && $0.source != .manual }
+        let instant = now()
+        let running = try await store.reportSpans(
+            userID: owner, from: instant, before: instant.addingTimeInterval(1), withDescriptions: true
+        ).first { $0.stop == nil && $0.source != .manual }
         var values: [String: Any] = ["configured": true, "sources": api.sources.names.map(\.rawValue)]
         if let running {
             values["running"] = [
                 "description": running.description, "category": running.category, "source": running.source.rawValue,
                 "since": SyncIndicator.clock(running.start, zone),
-                "elapsed": durations.duration(seconds: Int(now().timeIntervalSince(running.start))),
+                "elapsed": durations.duration(seconds: Int(instant.timeIntervalSince(running.start))),
                 "start_epoch": Int(running.start.timeIntervalSince1970),
             ]
         }

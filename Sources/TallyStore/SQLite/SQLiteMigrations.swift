@@ -219,6 +219,15 @@ enum SQLiteMigrations {
                     );
                     """)
         }
+        migrator.registerMigration("8-time-entries-by-stop") { db in
+            // Reports read "entries ending after the window starts and starting before it ends";
+            // with only (user_id, start_at) SQLite walked a user's whole history for this week.
+            try db.execute(
+                sql: """
+                    CREATE INDEX time_entries_by_user_stop ON time_entries(user_id, stop_at);
+                    CREATE INDEX time_entries_by_stop ON time_entries(stop_at);
+                    """)
+        }
         return migrator
     }
 }

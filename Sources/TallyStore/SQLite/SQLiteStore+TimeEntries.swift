@@ -269,15 +269,25 @@ extension SQLiteStore {
         try await read { db in
             // Instants come back as seconds since 1970 computed by SQLite, which is much faster
             // than parsing a million date strings in Swift.
-            let sql = """
+            // Two halves so SQLite can use the stop-time indexes (`+start_at` keeps it off the
+            // start-time one): finished entries ending after the window starts, and running ones.
+            let columns = """
                 SELECT id, user_id, source, category, \(withDescriptions ? "description" : "''"),
                        (julianday(start_at) - 2440587.5) * 86400.0,
                        (julianday(stop_at) - 2440587.5) * 86400.0
                 FROM time_entries
-                WHERE start_at < ? AND (stop_at IS NULL OR stop_at > ?) \(userID == nil ? "" : "AND user_id = ?")
                 """
-            var arguments: StatementArguments = [before, from]
+            let user = userID == nil ? "" : "user_id = ? AND"
+            let sql = """
+                \(columns) WHERE \(user) stop_at > ? AND +start_at < ?
+                UNION ALL
+                \(columns) WHERE \(user) stop_at IS NULL AND +start_at < ?
+                """
+            var arguments: StatementArguments = []
             if let userID { arguments += [userID] }
+            arguments += [from, before]
+            if let userID { arguments += [userID] }
+            arguments += [before]
             var spans: [ReportSpan] = []
             let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
             while let row = try rows.next() {
