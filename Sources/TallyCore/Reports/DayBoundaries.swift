@@ -30,7 +30,7 @@ struct DayBoundaries: Sendable {
 
     /// The instant day `days` (since 1970-01-01) reaches `dayStart` on the wall clock.
     static func start(ofDay days: Int, at dayStart: DayStartTime, calendar: Calendar) -> Date {
-        let (year, month, day) = CivilDays.date(days)
+        let (year, month, day) = RFC3339.civilDate(daysSinceEpoch: days)
         let zone = calendar.timeZone
         // The wall-clock time as if it were UTC, to compare with what an instant shows locally.
         let wallClock = Double(days * 86_400 + dayStart.hour * 3600 + dayStart.minute * 60)

@@ -6,12 +6,12 @@ import Foundation
 extension LocalDate: Strideable {
     /// Days since 1970-01-01 (negative before it).
     public var daysSince1970: Int {
-        CivilDays.days(year: year, month: month, day: day)
+        RFC3339.daysSinceEpoch(year: year, month: month, day: day)
     }
 
     /// The date `days` days after 1970-01-01; nil outside the years 1–9999.
     public init?(daysSince1970 days: Int) {
-        let (year, month, day) = CivilDays.date(days)
+        let (year, month, day) = RFC3339.civilDate(daysSinceEpoch: days)
         self.init(year: year, month: month, day: day)
     }
 
@@ -52,32 +52,6 @@ extension LocalDate: Strideable {
 
     /// Day of the year, 1 for January 1st.
     var dayOfYear: Int {
-        daysSince1970 - CivilDays.days(year: year, month: 1, day: 1) + 1
-    }
-}
-
-/// Howard Hinnant's days-from-civil algorithms (http://howardhinnant.github.io/date_algorithms.html):
-/// exact for every proleptic Gregorian date, branch-light, no tables.
-enum CivilDays {
-    static func days(year: Int, month: Int, day: Int) -> Int {
-        let year = month <= 2 ? year - 1 : year
-        let era = (year >= 0 ? year : year - 399) / 400
-        let yearOfEra = year - era * 400
-        let monthFromMarch = (month + 9) % 12
-        let dayOfYear = (153 * monthFromMarch + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func date(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthFromMarch = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
-        let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        daysSince1970 - RFC3339.daysSinceEpoch(year: year, month: 1, day: 1) + 1
     }
 }

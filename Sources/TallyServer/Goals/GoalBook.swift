@@ -11,18 +11,14 @@ struct GoalBook: Sendable {
     static let setting = "goals"
 
     let store: any TallyStore
-    let defaultTimezone: String
-    let dayStartsAt: DayStartTime
-    let priority: SourcePriority
-    let now: @Sendable () -> Date
+    let configuration: ServerConfiguration
 
     init(store: any TallyStore, configuration: ServerConfiguration) {
         self.store = store
-        self.defaultTimezone = configuration.defaultTimezone
-        self.dayStartsAt = configuration.dayStartsAt
-        self.priority = configuration.sourcePriority
-        self.now = configuration.now
+        self.configuration = configuration
     }
+
+    func now() -> Date { configuration.now() }
 
     func goals() async throws -> Goals {
         guard let text = try await store.setting(Self.setting) else { return Goals() }
@@ -73,16 +69,11 @@ struct GoalBook: Sendable {
         let instant = now()
         var achievements: [GoalAchievement] = []
         for user in users {
-            let zone = TimeZone(identifier: user.timezone) ?? TimeZone(identifier: defaultTimezone) ?? .gmt
-            let today = LocalDate(containing: instant, in: zone, dayStartsAt: dayStartsAt)
-            let monday = ISOWeek.monday(of: today)
-            let options = ReportOptions(
-                grouping: .week, range: monday.adding(days: -7)...monday.adding(days: 6), timeZones: [user.id: zone],
-                defaultTimeZone: zone, dayStartsAt: dayStartsAt, priority: priority, now: instant)
-            let window = options.spanWindow
-            let spans = try await store.reportSpans(
-                userID: user.id, from: window.lowerBound, before: window.upperBound, withDescriptions: false)
-            let weeks = TimeReport(spans: spans, options: options).secondsByKeyAndCategory
+            let zone = TimeZone(identifier: user.timezone) ?? TimeZone(identifier: configuration.defaultTimezone) ?? .gmt
+            let monday = ISOWeek.monday(of: LocalDate(containing: instant, in: zone, dayStartsAt: configuration.dayStartsAt))
+            let weeks = try await Reports(store: store, configuration: configuration)
+                .time(range: monday.adding(days: -7)...monday.adding(days: 6), grouping: .week, userID: user.id)
+                .secondsByKeyAndCategory
             for (week, categories) in weeks {
                 for target in goals.weeklyTargets(for: user.id) {
                     let seconds = categories[target.category] ?? 0

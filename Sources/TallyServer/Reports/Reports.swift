@@ -18,7 +18,8 @@ public struct Reports: Sendable {
         range: ClosedRange<LocalDate>, grouping: ReportGrouping, userID: String?, dayStartsAt: DayStartTime? = nil,
         priority: SourcePriority? = nil
     ) async throws -> TimeReport {
-        let options = try await options(range: range, grouping: grouping, userID: userID, dayStartsAt: dayStartsAt, priority: priority)
+        let users = try await users(userID)
+        let options = options(range: range, grouping: grouping, users: users, dayStartsAt: dayStartsAt, priority: priority)
         let window = options.spanWindow
         let spans = try await store.reportSpans(
             userID: userID, from: window.lowerBound, before: window.upperBound, withDescriptions: grouping == .description)
@@ -28,7 +29,7 @@ public struct Reports: Sendable {
     /// Progress against the goals: logs of the range, merged time per ISO week and category.
     public func goals(range: ClosedRange<LocalDate>, userID: String?) async throws -> GoalReport {
         let goals = try await GoalBook(store: store, configuration: configuration).goals()
-        let members = try await store.users(after: nil, limit: 100_000).filter { userID == nil || $0.id == userID }
+        let members = try await users(userID)
         var logs: [DailyLog] = []
         var after: PageAfter?
         repeat {
@@ -38,7 +39,7 @@ public struct Reports: Sendable {
             after = page.count == 1000 ? page.last.map { PageAfter(sortKey: $0.date.description, id: $0.id) } : nil
         } while after != nil
         let weeks = ISOWeek.monday(of: range.lowerBound)...ISOWeek.monday(of: range.upperBound).adding(days: 6)
-        let options = try await options(range: weeks, grouping: .week, userID: userID, dayStartsAt: nil, priority: nil)
+        let options = options(range: weeks, grouping: .week, users: members, dayStartsAt: nil, priority: nil)
         let window = options.spanWindow
         let spans = try await store.reportSpans(
             userID: userID, from: window.lowerBound, before: window.upperBound, withDescriptions: false)
@@ -50,13 +51,17 @@ public struct Reports: Sendable {
             range: range, today: today)
     }
 
+    /// One user, or everyone.
+    func users(_ userID: String?) async throws -> [User] {
+        try await store.users(after: nil, limit: 100_000).filter { userID == nil || $0.id == userID }
+    }
+
     /// Each user's zone; the server's defaults for the day's start and the source order.
     func options(
-        range: ClosedRange<LocalDate>, grouping: ReportGrouping, userID: String?, dayStartsAt: DayStartTime?,
+        range: ClosedRange<LocalDate>, grouping: ReportGrouping, users: [User], dayStartsAt: DayStartTime?,
         priority: SourcePriority?
-    ) async throws -> ReportOptions {
-        let users = try await store.users(after: nil, limit: 100_000).filter { userID == nil || $0.id == userID }
-        return ReportOptions(
+    ) -> ReportOptions {
+        ReportOptions(
             grouping: grouping, range: range,
             timeZones: Dictionary(users.map { ($0.id, TimeZone(identifier: $0.timezone) ?? .gmt) }, uniquingKeysWith: { a, _ in a }),
             defaultTimeZone: TimeZone(identifier: configuration.defaultTimezone) ?? .gmt,
