@@ -43,6 +43,8 @@ let package = Package(
             dependencies: [
                 "TallyCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the data-version watch (SQLiteChanges).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

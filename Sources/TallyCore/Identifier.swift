@@ -17,9 +17,18 @@ public enum Identifier {
         return prefix + "_" + String(decoding: characters, as: UTF8.self)
     }
 
-    /// `count` random characters of the base-32 alphabet (5 bits each).
+    /// `count` random characters of the base-32 alphabet (5 bits each), twelve from each 64-bit
+    /// draw: the system generator costs a system call per draw.
     public static func randomCharacters(_ count: Int, using generator: inout some RandomNumberGenerator) -> [UInt8] {
-        (0..<count).map { _ in alphabet[Int(generator.next() & 31)] }
+        var characters: [UInt8] = []
+        characters.reserveCapacity(count)
+        var bits: UInt64 = 0
+        for index in 0..<count {
+            if index % 12 == 0 { bits = generator.next() }
+            characters.append(alphabet[Int(bits & 31)])
+            bits >>= 5
+        }
+        return characters
     }
 
     /// Ids clients may choose themselves, such as `user123`.

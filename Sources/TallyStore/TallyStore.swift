@@ -9,6 +9,10 @@ public protocol TallyStore: WebhookStore, TimeEntryStore, SyncStore, AccountStor
     /// Answers whether the database can be reached.
     func ping() async throws
 
+    /// Moves on every commit to the database, from any process; nil when the store cannot tell,
+    /// and then nothing read from it may be cached.
+    var changes: (any ChangeCounter)? { get }
+
     // MARK: Users
     /// Throws `TallyError.conflict` when the id is taken.
     func createUser(_ user: User) async throws

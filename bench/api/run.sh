@@ -43,6 +43,9 @@ echo "$BARE"
 echo "== Tally: authenticated GET /v1/daily-logs?date=$DATE ($COUNT logs)"
 TALLY=$(run_wrk -H "Authorization: Bearer $KEY" "http://127.0.0.1:8101/v1/daily-logs?date=$DATE")
 echo "$TALLY"
+echo "== Tally, the same with Cache-Control: no-cache (every answer read from SQLite and encoded)"
+NOCACHE=$(run_wrk -H "Authorization: Bearer $KEY" -H "Cache-Control: no-cache" "http://127.0.0.1:8101/v1/daily-logs?date=$DATE")
+echo "$NOCACHE"
 echo "== Tally at about 1,000 requests/s (10 connections, 10 ms apart each)"
 PACED=$(wrk -t1 -c10 -d"${DURATION}s" --latency -s bench/api/paced.lua -H "Authorization: Bearer $KEY" \
   "http://127.0.0.1:8101/v1/daily-logs?date=$DATE")
@@ -55,5 +58,7 @@ echo "machine: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}')
 echo "bare: $(rps "$BARE") req/s, p99 $(p99 "$BARE")"
 echo "tally: $(rps "$TALLY") req/s, p99 $(p99 "$TALLY")"
 echo "ratio tally/bare: $(python3 -c "print(f'{$(rps "$TALLY")/$(rps "$BARE"):.2f}')")"
+echo "tally, no-cache: $(rps "$NOCACHE") req/s, p99 $(p99 "$NOCACHE")"
+echo "ratio tally no-cache/bare: $(python3 -c "print(f'{$(rps "$NOCACHE")/$(rps "$BARE"):.2f}')")"
 echo "paced: $(rps "$PACED") req/s, p99 $(p99 "$PACED")"
 grep -c '"msg":"request"' "$WORK/serve.log" | xargs -I{} echo "request log lines written: {}"

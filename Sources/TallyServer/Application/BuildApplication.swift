@@ -103,13 +103,16 @@ public func buildRouter(
         RequestLogMiddleware(metrics: metrics)
         ProblemMiddleware(routes: routes)
         AuthMiddleware(
-            store: store, now: configuration.now, usage: KeyUsageRecorder(),
+            store: store, now: configuration.now, usage: KeyUsageRecorder(), keys: APIKeyCache(changes: store.changes),
             failures: RateLimiter(limit: configuration.rateLimit, window: configuration.rateLimitWindow))
         RateLimitMiddleware(
             limiter: RateLimiter(limit: configuration.rateLimit, window: configuration.rateLimitWindow), metrics: metrics,
             now: configuration.now)
         BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes)
         IdempotencyMiddleware(store: store, now: configuration.now)
+        ReadCacheMiddleware(
+            cache: ResponseCache(maxBytes: configuration.readCacheBytes),
+            changes: configuration.readCacheBytes > 0 ? store.changes : nil, metrics: metrics)
     }
     let transport = RecordingTransport(router: router)
     let rulesBook = CategoryRulesBook(store: store, filePath: configuration.integrations.categoryRulesPath)

@@ -13,6 +13,8 @@ public struct ServerConfiguration: Sendable {
     public var rateLimit: Int = 100
     public var rateLimitWindow: Duration = .seconds(60)
     public var maxBodyBytes: Int = 1 << 20
+    /// Memory for answers of unchanged reads (users, daily logs, appointments); 0 turns it off.
+    public var readCacheBytes: Int = 32 << 20
     /// The timezone of users created without one.
     public var defaultTimezone: String = "UTC"
     /// How long `Idempotency-Key`s are remembered.
@@ -68,6 +70,12 @@ public struct ServerConfiguration: Sendable {
         }
         if let value = try positive(environment, "TALLY_RATE_LIMIT", "requests per minute") { configuration.rateLimit = value }
         if let value = try positive(environment, "TALLY_MAX_BODY_BYTES", "bytes") { configuration.maxBodyBytes = value }
+        if let text = environment["TALLY_READ_CACHE_BYTES"], !text.isEmpty {
+            guard let value = Int(text), value >= 0 else {
+                throw ConfigurationError("TALLY_READ_CACHE_BYTES must be a number of bytes (0 turns the cache off), not '\(text)'")
+            }
+            configuration.readCacheBytes = value
+        }
         if let timezone = environment["TALLY_DEFAULT_TIMEZONE"], !timezone.isEmpty {
             guard TimeZoneName.isValid(timezone) else {
                 throw ConfigurationError("TALLY_DEFAULT_TIMEZONE must be an IANA time zone, not '\(timezone)'")

@@ -9,6 +9,9 @@ public struct TallyRequestContext: RequestContext {
     public var requestID: String = ""
     /// The API key that authenticated this request, once `AuthMiddleware` has run.
     public var apiKey: APIKey?
+    /// The store's change counter as `AuthMiddleware` read it, before anything else was read;
+    /// the read cache files this request's answer under it.
+    public var databaseVersion: UInt64?
     /// The peer's IP address, for limiting failed sign-ins.
     public let remoteAddress: String?
 

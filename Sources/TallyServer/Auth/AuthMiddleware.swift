@@ -12,6 +12,7 @@ struct AuthMiddleware: RouterMiddleware {
     let store: any TallyStore
     let now: @Sendable () -> Date
     let usage: KeyUsageRecorder
+    let keys: APIKeyCache
     /// Failed attempts per client address: guessing keys gets 429 like any other flood.
     let failures: RateLimiter
 
@@ -29,10 +30,11 @@ struct AuthMiddleware: RouterMiddleware {
             throw refusal("the Authorization header must be 'Bearer <key>'", context: context)
         }
         let instant = now()
-        guard let presented = APIKeySecret(presented: parts[1].trimmingCharacters(in: .whitespaces)),
-            let key = try await store.apiKey(lookup: presented.lookup),
-            presented.matches(key), key.isActive(at: instant)
-        else {
+        guard let presented = APIKeySecret(presented: parts[1].trimmingCharacters(in: .whitespaces)) else {
+            throw refusal("the API key is not valid, or has expired or been revoked", context: context)
+        }
+        let (found, version) = try await keys.key(lookup: presented.lookup, load: { try await store.apiKey(lookup: $0) })
+        guard let key = found, presented.matches(key), key.isActive(at: instant) else {
             throw refusal("the API key is not valid, or has expired or been revoked", context: context)
         }
         do { try await usage.record(key, at: instant, in: store) } catch {
@@ -40,6 +42,7 @@ struct AuthMiddleware: RouterMiddleware {
         }
         var context = context
         context.apiKey = key
+        context.databaseVersion = version
         context.logger[metadataKey: "api_key_id"] = .string(key.id)
         return try await Caller.$apiKey.withValue(key) {
             try await next(request, context)

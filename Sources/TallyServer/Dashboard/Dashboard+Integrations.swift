@@ -6,7 +6,6 @@ import TallyStore
 /// Integrations: each source's sync state with "sync now", and the Apple Health upload.
 extension Dashboard {
     func integrations(_ request: Request, _ signedIn: SignedIn) async throws -> Response {
-        let language = Language.of(request)
         let zone = Self.zone(signedIn.user)
         let status = try await api.syncStatus()
         let sources: [[String: Any]] = status.sources.map { source in

@@ -63,9 +63,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
             try? await store.releaseIdempotentRequest(claim)
             return response
         }
-        let collected = CollectedBytes()
-        try await response.body.write(BodyCollector(into: collected))
-        let bytes = collected.value.withLock { $0 }
+        let bytes = Array(try await response.body.collected().readableBytesView)
         do {
             try await store.completeIdempotentRequest(
                 claim,
@@ -82,19 +80,4 @@ struct IdempotencyMiddleware: RouterMiddleware {
         replayable.headers[.contentLength] = nil
         return replayable
     }
-}
-
-/// Gathers a response body so it can be stored.
-struct BodyCollector: ResponseBodyWriter {
-    let into: CollectedBytes
-
-    mutating func write(_ buffer: ByteBuffer) async throws {
-        into.value.withLock { $0.append(contentsOf: buffer.readableBytesView) }
-    }
-
-    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
-}
-
-final class CollectedBytes: Sendable {
-    let value = Mutex<[UInt8]>([])
 }

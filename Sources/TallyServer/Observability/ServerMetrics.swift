@@ -23,6 +23,11 @@ public final class ServerMetrics: Sendable {
         ).record(duration)
     }
 
+    /// Reads answered from the read cache (`hit`) or from the database (`miss`).
+    func recordReadCache(hit: Bool) {
+        registry.makeCounter(name: "tally_read_cache_requests_total", labels: [("result", hit ? "hit" : "miss")]).increment()
+    }
+
     func recordRateLimited() {
         registry.makeCounter(name: "tally_rate_limited_total").increment()
     }

@@ -9,6 +9,7 @@ public final class SQLiteStore: TallyStore {
     let pool: DatabasePool
     let activity: (any DatabaseActivity)?
     public let outboxSignal = OutboxSignal()
+    public let changes: (any ChangeCounter)?
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String, activity: (any DatabaseActivity)? = nil) throws {
@@ -29,6 +30,7 @@ public final class SQLiteStore: TallyStore {
         } catch let error as DatabaseError {
             throw TallyError.databaseUnavailable("cannot open SQLite database \(path): \(error.message ?? "\(error)")")
         }
+        changes = SQLiteChanges(path: path)
         activity?.configured(maximumReaders: configuration.maximumReaderCount)
     }
 
