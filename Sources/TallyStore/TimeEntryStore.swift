@@ -19,6 +19,13 @@ public protocol TimeEntryStore: Sendable {
     /// What a report needs of the entries that overlap `from..<before` (running ones included),
     /// for one user or all; descriptions only when asked, as most reports do not show them.
     func reportSpans(userID: String?, from: Date, before: Date, withDescriptions: Bool) async throws -> [ReportSpan]
+    /// Every entry as a report span (no descriptions), with the journal position it reflects.
+    func reportSpanSnapshot() async throws -> ReportSpanSnapshot
+    /// What changed since journal position `after`: the current spans of changed entries and the
+    /// ids of deleted ones; nil when the journal no longer reaches back that far.
+    func reportSpanChanges(after position: Int64) async throws -> ReportSpanChanges?
+    /// Forgets all but the newest `keeping` journal rows.
+    func trimTimeEntryJournal(keeping: Int) async throws
     func timeEntry(id: String) async throws -> TimeEntry?
     func timeEntry(source: TimeEntrySource, externalID: String) async throws -> TimeEntry?
     /// Throws `TallyError.conflict` when (source, external id) is taken.
@@ -79,5 +86,31 @@ public struct ImportCounts: Sendable, Equatable {
     public init(added: Int = 0, alreadyPresent: Int = 0) {
         self.added = added
         self.alreadyPresent = alreadyPresent
+    }
+}
+
+/// All entries as report spans at one journal position.
+public struct ReportSpanSnapshot: Sendable {
+    public var spans: [ReportSpan]
+    public var position: Int64
+
+    public init(spans: [ReportSpan], position: Int64) {
+        self.spans = spans
+        self.position = position
+    }
+}
+
+/// Entries changed after a journal position, up to `position`.
+public struct ReportSpanChanges: Sendable {
+    /// The current spans of entries created or changed.
+    public var changed: [ReportSpan]
+    /// Entries changed but gone now.
+    public var deletedIDs: Set<String>
+    public var position: Int64
+
+    public init(changed: [ReportSpan], deletedIDs: Set<String>, position: Int64) {
+        self.changed = changed
+        self.deletedIDs = deletedIDs
+        self.position = position
     }
 }

@@ -4,7 +4,8 @@
 # Prints the figures for bench/README.md. Needs wrk (installed from Debian if missing).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-DURATION=${DURATION:-15}
+DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
 USERS=${USERS:-100}
 DAYS=${DAYS:-365}
 
@@ -33,32 +34,40 @@ COUNT=$(curl -fs "http://127.0.0.1:8101/v1/daily-logs?date=$DATE&limit=1000" -H 
 echo "one request returns $COUNT logs" >&2
 
 run_wrk() { wrk -t2 -c32 -d"${DURATION}s" --latency "$@"; }
+rps() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
+p99() { echo "$1" | awk '/ 99%/ {print $2}'; }
 echo "warming up..." >&2
 wrk -t2 -c16 -d3s -H "Authorization: Bearer $KEY" "http://127.0.0.1:8101/v1/daily-logs?date=$DATE" >/dev/null
 wrk -t2 -c16 -d3s "http://127.0.0.1:8102/bare" >/dev/null
 
-echo "== bare Hummingbird route (GET /bare)"
-BARE=$(run_wrk "http://127.0.0.1:8102/bare")
-echo "$BARE"
-echo "== Tally: authenticated GET /v1/daily-logs?date=$DATE ($COUNT logs)"
-TALLY=$(run_wrk -H "Authorization: Bearer $KEY" "http://127.0.0.1:8101/v1/daily-logs?date=$DATE")
-echo "$TALLY"
-echo "== Tally, the same with Cache-Control: no-cache (every answer read from SQLite and encoded)"
-NOCACHE=$(run_wrk -H "Authorization: Bearer $KEY" -H "Cache-Control: no-cache" "http://127.0.0.1:8101/v1/daily-logs?date=$DATE")
-echo "$NOCACHE"
-echo "== Tally at about 1,000 requests/s (10 connections, 10 ms apart each)"
-PACED=$(wrk -t1 -c10 -d"${DURATION}s" --latency -s bench/api/paced.lua -H "Authorization: Bearer $KEY" \
+# The machine is shared and its speed drifts, so the three runs take turns, ROUNDS times, and
+# each round's ratio compares runs a few seconds apart.
+BARES=(); TALLYS=(); NOCACHES=()
+for round in $(seq "$ROUNDS"); do
+  echo "== round $round: bare Hummingbird route (GET /bare)"
+  BARE=$(run_wrk "http://127.0.0.1:8102/bare"); echo "$BARE"
+  echo "== round $round: Tally, authenticated GET /v1/daily-logs?date=$DATE ($COUNT logs)"
+  TALLY=$(run_wrk -H "Authorization: Bearer $KEY" "http://127.0.0.1:8101/v1/daily-logs?date=$DATE"); echo "$TALLY"
+  echo "== round $round: the same with Cache-Control: no-cache (read from SQLite and encoded every time)"
+  NOCACHE=$(run_wrk -H "Authorization: Bearer $KEY" -H "Cache-Control: no-cache" "http://127.0.0.1:8101/v1/daily-logs?date=$DATE")
+  echo "$NOCACHE"
+  BARES+=("$(rps "$BARE") $(p99 "$BARE")"); TALLYS+=("$(rps "$TALLY") $(p99 "$TALLY")"); NOCACHES+=("$(rps "$NOCACHE") $(p99 "$NOCACHE")")
+done
+echo "== Tally at about 1,000 requests/s (11 connections, 10 ms apart each)"
+PACED=$(wrk -t1 -c11 -d"${DURATION}s" --latency -s bench/api/paced.lua -H "Authorization: Bearer $KEY" \
   "http://127.0.0.1:8101/v1/daily-logs?date=$DATE")
 echo "$PACED"
+echo "== Tally at about 1,000 requests/s, no-cache"
+PACED_NOCACHE=$(wrk -t1 -c11 -d"${DURATION}s" --latency -s bench/api/paced.lua -H "Authorization: Bearer $KEY" \
+  -H "Cache-Control: no-cache" "http://127.0.0.1:8101/v1/daily-logs?date=$DATE")
+echo "$PACED_NOCACHE"
 
-rps() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
-p99() { echo "$1" | awk '/ 99%/ {print $2}'; }
 echo "== summary"
 echo "machine: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}'), $(nproc) cores; $(date -u +%Y-%m-%d)"
-echo "bare: $(rps "$BARE") req/s, p99 $(p99 "$BARE")"
-echo "tally: $(rps "$TALLY") req/s, p99 $(p99 "$TALLY")"
-echo "ratio tally/bare: $(python3 -c "print(f'{$(rps "$TALLY")/$(rps "$BARE"):.2f}')")"
-echo "tally, no-cache: $(rps "$NOCACHE") req/s, p99 $(p99 "$NOCACHE")"
-echo "ratio tally no-cache/bare: $(python3 -c "print(f'{$(rps "$NOCACHE")/$(rps "$BARE"):.2f}')")"
+for round in $(seq 0 $((ROUNDS - 1))); do
+  read -r b bp <<<"${BARES[$round]}"; read -r t tp <<<"${TALLYS[$round]}"; read -r n np <<<"${NOCACHES[$round]}"
+  echo "round $((round + 1)): bare $b req/s (p99 $bp) | tally $t req/s (p99 $tp), ratio $(python3 -c "print(f'{$t/$b:.2f}')") | no-cache $n req/s (p99 $np), ratio $(python3 -c "print(f'{$n/$b:.2f}')")"
+done
 echo "paced: $(rps "$PACED") req/s, p99 $(p99 "$PACED")"
+echo "paced, no-cache: $(rps "$PACED_NOCACHE") req/s, p99 $(p99 "$PACED_NOCACHE")"
 grep -c '"msg":"request"' "$WORK/serve.log" | xargs -I{} echo "request log lines written: {}"

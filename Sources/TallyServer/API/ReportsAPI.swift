@@ -3,7 +3,7 @@ import TallyCore
 import TallyStore
 
 extension TallyAPI {
-    var reports: Reports { Reports(store: store, configuration: configuration) }
+    var reports: Reports { Reports(store: store, configuration: configuration, table: reportTable) }
 
     func timeReport(_ input: Operations.TimeReport.Input) async throws -> Operations.TimeReport.Output {
         try Caller.require(.read)

@@ -15,6 +15,7 @@ struct TallyAPI: APIProtocol {
     let rulesBook: CategoryRulesBook
     let sources: ConfiguredSources
     let scheduler: SyncScheduler
+    let reportTable: ReportSpanTable?
 
     var urlPolicy: WebhookURLPolicy { WebhookURLPolicy(allowPrivateAddresses: configuration.webhookAllowPrivate) }
 

@@ -24,9 +24,10 @@ public func buildApplication(
     // One set of clients, so the timer's and the auto-sync's requests share each source's pacing.
     let sources = ConfiguredSources(settings: configuration.integrations, httpClient: .shared)
     let scheduler = makeSyncScheduler(configuration: configuration, store: store, metrics: metrics, sources: sources)
+    let reportTable = makeReportTable(configuration: configuration, store: store, metrics: metrics)
     let router = try buildRouter(
         configuration: configuration, store: store, secretBox: secretBox, metrics: metrics, scheduler: scheduler,
-        sources: sources)
+        sources: sources, reportTable: reportTable)
     let dispatcher = WebhookDispatcher(
         store: store, secretBox: secretBox, settings: configuration.webhookDelivery,
         urlPolicy: WebhookURLPolicy(allowPrivateAddresses: configuration.webhookAllowPrivate),
@@ -44,6 +45,11 @@ public func buildApplication(
         },
         // Expired dashboard sessions.
         HourlyPurge(retention: .seconds(0), now: configuration.now) { try await store.purgeSessions(before: $0) },
+        // Loads the report table at start, so the first report is quick; keeps the journal short.
+        HourlyPurge(retention: .seconds(0), now: configuration.now) { _ in
+            try await store.trimTimeEntryJournal(keeping: 200_000)
+            _ = try await reportTable?.current()
+        },
     ]
     if configuration.webhookDeliveryEnabled { services.append(dispatcher) }
     if !sources.names.isEmpty {
@@ -87,6 +93,12 @@ func makeSyncScheduler(
     }
 }
 
+/// The in-memory report spans, unless turned off (`TALLY_REPORT_TABLE_ENTRIES=0`).
+func makeReportTable(configuration: ServerConfiguration, store: any TallyStore, metrics: ServerMetrics) -> ReportSpanTable? {
+    guard configuration.reportTableEntries > 0 else { return nil }
+    return ReportSpanTable(store: store, capacity: configuration.reportTableEntries) { metrics.recordReportTable(entries: $0) }
+}
+
 struct SyncUserMissing: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
@@ -94,7 +106,7 @@ struct SyncUserMissing: Error, CustomStringConvertible {
 
 public func buildRouter(
     configuration: ServerConfiguration, store: any TallyStore, secretBox: SecretBox, metrics: ServerMetrics,
-    scheduler: SyncScheduler? = nil, sources: ConfiguredSources? = nil
+    scheduler: SyncScheduler? = nil, sources: ConfiguredSources? = nil, reportTable: ReportSpanTable? = nil
 ) throws -> Router<TallyRequestContext> {
     let router = Router(context: TallyRequestContext.self)
     let routes = RouteTableBox()
@@ -119,7 +131,8 @@ public func buildRouter(
     let sources = sources ?? ConfiguredSources(settings: configuration.integrations, httpClient: .shared)
     let api = TallyAPI(
         store: store, configuration: configuration, secretBox: secretBox, imports: ImportRegistry(), rulesBook: rulesBook,
-        sources: sources, scheduler: scheduler ?? makeSyncScheduler(configuration: configuration, store: store, metrics: metrics, sources: sources))
+        sources: sources, scheduler: scheduler ?? makeSyncScheduler(configuration: configuration, store: store, metrics: metrics, sources: sources),
+        reportTable: reportTable ?? makeReportTable(configuration: configuration, store: store, metrics: metrics))
     try api.registerHandlers(
         on: transport,
         configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.withoutEscapingSlashes]))

@@ -15,6 +15,9 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes: Int = 1 << 20
     /// Memory for answers of unchanged reads (users, daily logs, appointments); 0 turns it off.
     public var readCacheBytes: Int = 32 << 20
+    /// Most time entries kept in memory for reports (about 160 bytes each); 0 turns it off and
+    /// every report reads the database.
+    public var reportTableEntries: Int = 1_000_000
     /// The timezone of users created without one.
     public var defaultTimezone: String = "UTC"
     /// How long `Idempotency-Key`s are remembered.
@@ -75,6 +78,12 @@ public struct ServerConfiguration: Sendable {
                 throw ConfigurationError("TALLY_READ_CACHE_BYTES must be a number of bytes (0 turns the cache off), not '\(text)'")
             }
             configuration.readCacheBytes = value
+        }
+        if let text = environment["TALLY_REPORT_TABLE_ENTRIES"], !text.isEmpty {
+            guard let value = Int(text), value >= 0 else {
+                throw ConfigurationError("TALLY_REPORT_TABLE_ENTRIES must be a number of entries (0 turns it off), not '\(text)'")
+            }
+            configuration.reportTableEntries = value
         }
         if let timezone = environment["TALLY_DEFAULT_TIMEZONE"], !timezone.isEmpty {
             guard TimeZoneName.isValid(timezone) else {

@@ -30,7 +30,7 @@ struct AuthMiddleware: RouterMiddleware {
             throw refusal("the Authorization header must be 'Bearer <key>'", context: context)
         }
         let instant = now()
-        guard let presented = APIKeySecret(presented: parts[1].trimmingCharacters(in: .whitespaces)) else {
+        guard let presented = APIKeySecret(presented: Self.trimmed(parts[1])) else {
             throw refusal("the API key is not valid, or has expired or been revoked", context: context)
         }
         let (found, version) = try await keys.key(lookup: presented.lookup, load: { try await store.apiKey(lookup: $0) })
@@ -51,6 +51,15 @@ struct AuthMiddleware: RouterMiddleware {
 }
 
 extension AuthMiddleware {
+    /// Without the spaces and tabs around it.
+    static func trimmed(_ text: Substring) -> Substring {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) }) else {
+            return ""
+        }
+        return text[first...last]
+    }
+
     /// The dashboard's script calls the API with the session cookie instead of a key; anything
     /// but a read must also carry the session's CSRF token in `X-CSRF-Token`.
     func fromDashboard(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)

@@ -4,13 +4,11 @@ import Synchronization
 import TallyCore
 
 /// One JSON object per line on standard error, keys sorted: the structured log `tally serve`
-/// writes. Lines are built as bytes and written with one `write(2)` each, so a request's log
-/// line costs a few microseconds.
+/// writes. Lines are built as bytes and handed to `LogOutput`, which writes them in batches.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
     let label: String
-    private static let output = Mutex<Void>(())
     /// Written by the handler itself; metadata of the same names is replaced.
     private static let ownKeys: Set<String> = ["ts", "level", "msg", "logger"]
 
@@ -42,7 +40,7 @@ public struct JSONLogHandler: LogHandler {
             Self.appendQuoted(field.value, to: &line)
         }
         line.append(contentsOf: "}\n".utf8)
-        Self.output.withLock { _ in Self.writeAll(line) }
+        LogOutput.standardError.append(line, urgent: event.level >= .warning)
     }
 
     /// A JSON string literal (RFC 8259 escapes); other bytes, UTF-8 included, are copied as they are.
@@ -64,21 +62,5 @@ public struct JSONLogHandler: LogHandler {
             }
         }
         line.append(UInt8(ascii: "\""))
-    }
-
-    private static func writeAll(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(STDERR_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0, errno == EINTR {
-                    continue
-                } else {
-                    return
-                }
-            }
-        }
     }
 }

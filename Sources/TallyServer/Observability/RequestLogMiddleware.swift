@@ -29,12 +29,18 @@ struct RequestLogMiddleware: RouterMiddleware {
             "path": .string(request.uri.path),
             "route": .string(route),
             "status": .stringConvertible(response.status.code),
-            "duration_ms": .string(String(format: "%.2f", Double(duration.components.attoseconds) / 1e15
-                + Double(duration.components.seconds) * 1000)),
+            "duration_ms": .string(Self.milliseconds(duration)),
         ]
         if let key = context.apiKey { metadata["api_key_id"] = .string(key.id) }
         context.logger.info("request", metadata: metadata)
         return response
+    }
+
+    /// Milliseconds with two decimals (`12.34`), without Foundation's formatter.
+    static func milliseconds(_ duration: Duration) -> String {
+        let hundredths = duration.components.seconds * 100_000 + duration.components.attoseconds / 10_000_000_000_000
+        let fraction = hundredths % 100
+        return "\(hundredths / 100)." + (fraction < 10 ? "0" : "") + String(fraction)
     }
 
     /// Keeps a caller's own request id when it is short and plain, so ids can follow a request

@@ -28,6 +28,11 @@ public final class ServerMetrics: Sendable {
         registry.makeCounter(name: "tally_read_cache_requests_total", labels: [("result", hit ? "hit" : "miss")]).increment()
     }
 
+    /// Time entries held in memory for reports.
+    func recordReportTable(entries: Int) {
+        registry.makeGauge(name: "tally_report_table_entries").set(to: Double(entries))
+    }
+
     func recordRateLimited() {
         registry.makeCounter(name: "tally_rate_limited_total").increment()
     }

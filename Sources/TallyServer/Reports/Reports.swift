@@ -7,10 +7,17 @@ import TallyStore
 public struct Reports: Sendable {
     let store: any TallyStore
     let configuration: ServerConfiguration
+    /// The server's in-memory spans; the CLI, which reports once, reads the store.
+    let table: ReportSpanTable?
 
     public init(store: any TallyStore, configuration: ServerConfiguration) {
+        self.init(store: store, configuration: configuration, table: nil)
+    }
+
+    init(store: any TallyStore, configuration: ServerConfiguration, table: ReportSpanTable?) {
         self.store = store
         self.configuration = configuration
+        self.table = table
     }
 
     /// Time per category and group; for one user or everyone.
@@ -21,7 +28,7 @@ public struct Reports: Sendable {
         let users = try await users(userID)
         let options = options(range: range, grouping: grouping, users: users, dayStartsAt: dayStartsAt, priority: priority)
         let window = options.spanWindow
-        let spans = try await store.reportSpans(
+        let spans = try await spans(
             userID: userID, from: window.lowerBound, before: window.upperBound, withDescriptions: grouping == .description)
         return TimeReport(spans: spans, options: options)
     }
@@ -41,14 +48,22 @@ public struct Reports: Sendable {
         let weeks = ISOWeek.monday(of: range.lowerBound)...ISOWeek.monday(of: range.upperBound).adding(days: 6)
         let options = options(range: weeks, grouping: .week, users: members, dayStartsAt: nil, priority: nil)
         let window = options.spanWindow
-        let spans = try await store.reportSpans(
-            userID: userID, from: window.lowerBound, before: window.upperBound, withDescriptions: false)
+        let spans = try await spans(userID: userID, from: window.lowerBound, before: window.upperBound, withDescriptions: false)
         let weeklySeconds = TimeReport.byUser(spans: spans, options: options).mapValues(\.secondsByKeyAndCategory)
         let zone = TimeZone(identifier: configuration.defaultTimezone) ?? .gmt
         let today = LocalDate(containing: configuration.now(), in: zone, dayStartsAt: configuration.dayStartsAt)
         return GoalReport(
             goals: goals, members: members.map(GoalReport.Member.init), logs: logs, weeklySeconds: weeklySeconds,
             range: range, today: today)
+    }
+
+    /// The spans a report counts: from the server's table, or the store (always for descriptions,
+    /// which the table leaves out).
+    func spans(userID: String?, from: Date, before: Date, withDescriptions: Bool) async throws -> [ReportSpan] {
+        if !withDescriptions, let table, let all = try await table.current() {
+            return ReportSpanTable.window(all, userID: userID, from: from, before: before)
+        }
+        return try await store.reportSpans(userID: userID, from: from, before: before, withDescriptions: withDescriptions)
     }
 
     /// One user, or everyone.

@@ -228,6 +228,32 @@ enum SQLiteMigrations {
                     CREATE INDEX time_entries_by_stop ON time_entries(stop_at);
                     """)
         }
+        migrator.registerMigration("9-time-entry-journal") { db in
+            // Which entries changed, in commit order, whoever changed them (this process, the
+            // CLI, another server): the server's in-memory report table reads it to stay current.
+            // Triggers, so no write path can forget it; the server keeps the newest rows.
+            try db.execute(
+                sql: """
+                    CREATE TABLE time_entry_journal (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        entry_id TEXT NOT NULL
+                    );
+                    CREATE TRIGGER time_entry_journal_insert AFTER INSERT ON time_entries BEGIN
+                        INSERT INTO time_entry_journal (entry_id) VALUES (NEW.id);
+                    END;
+                    CREATE TRIGGER time_entry_journal_update AFTER UPDATE ON time_entries
+                    WHEN NEW.id IS NOT OLD.id OR NEW.user_id IS NOT OLD.user_id OR NEW.source IS NOT OLD.source
+                        OR NEW.category IS NOT OLD.category OR NEW.start_at IS NOT OLD.start_at
+                        OR NEW.stop_at IS NOT OLD.stop_at
+                    BEGIN
+                        INSERT INTO time_entry_journal (entry_id) VALUES (OLD.id);
+                        INSERT INTO time_entry_journal (entry_id) SELECT NEW.id WHERE NEW.id IS NOT OLD.id;
+                    END;
+                    CREATE TRIGGER time_entry_journal_delete AFTER DELETE ON time_entries BEGIN
+                        INSERT INTO time_entry_journal (entry_id) VALUES (OLD.id);
+                    END;
+                    """)
+        }
         return migrator
     }
 }
