@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """HTTP measurements for bench/reports/run.sh (standard library only).
 
-    measure.py report   PORT KEY PATH [--warmup 3] [--runs 30]
+    measure.py report   PORT KEY PATH [--warmup 3] [--runs 30] [--touch DATABASE]
         Sequential GETs on one kept-alive connection; prints one JSON line with the wall times (ms)
-        of the measured runs, the response size and the report's row count.
+        of the measured runs, the response size and the report's row count. With --touch, each
+        GET follows a change to one entry's category committed by this process (another process
+        than the server), so each report includes catching up with it.
 
     measure.py overview PORT LOGIN PASSWORD [--rate 50] [--seconds 20]
         Signs in like a browser (GET /sign-in for the tally_form cookie and the csrf input, POST
@@ -47,7 +49,20 @@ def report(args):
     connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=120)
     headers = {"Authorization": "Bearer " + args.key, "Accept": "application/json"}
     times, size, body = [], 0, b""
+    touch = None
+    if args.touch:
+        import random
+        import sqlite3
+        database = sqlite3.connect(args.touch, timeout=30)
+        ids = [row[0] for row in database.execute("SELECT id FROM time_entries ORDER BY random() LIMIT 1000")]
+
+        def touch():
+            database.execute("UPDATE time_entries SET category = ? WHERE id = ?",
+                             (random.choice(["Deep work", "Meetings", "Email", "Sport"]), random.choice(ids)))
+            database.commit()
     for index in range(args.warmup + args.runs):
+        if touch:
+            touch()
         began = time.perf_counter()
         connection.request("GET", args.path, headers=headers)
         response = connection.getresponse()
@@ -60,7 +75,7 @@ def report(args):
             times.append(elapsed)
     data = json.loads(body)
     result = summary(times)
-    result.update(path=args.path, bytes=size, rows=len(data.get("rows", [])),
+    result.update(path=args.path + (" after a change" if args.touch else ""), bytes=size, rows=len(data.get("rows", [])),
                   total_hours=round(data.get("total_seconds", 0) / 3600),
                   raw_total_hours=round(data.get("raw_total_seconds", 0) / 3600))
     print(json.dumps(result))
@@ -150,6 +165,7 @@ def main():
     one.add_argument("path")
     one.add_argument("--warmup", type=int, default=3)
     one.add_argument("--runs", type=int, default=30)
+    one.add_argument("--touch", metavar="DATABASE")
     two = commands.add_parser("overview")
     two.add_argument("port", type=int)
     two.add_argument("login")

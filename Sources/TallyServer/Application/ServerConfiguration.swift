@@ -17,7 +17,7 @@ public struct ServerConfiguration: Sendable {
     public var readCacheBytes: Int = 32 << 20
     /// Most time entries kept in memory for reports (about 160 bytes each); 0 turns it off and
     /// every report reads the database.
-    public var reportTableEntries: Int = 1_000_000
+    public var reportTableEntries: Int = 2_000_000
     /// The timezone of users created without one.
     public var defaultTimezone: String = "UTC"
     /// How long `Idempotency-Key`s are remembered.
