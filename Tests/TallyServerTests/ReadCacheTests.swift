@@ -16,7 +16,8 @@ import TallyStore
     }
 
     @Test func anUnchangedReadIsServedWithoutTheDatabaseAndKeepsItsETag() async throws {
-        try await TestServer.run { server in
+        // No webhook delivery: its poll would read the database once a second.
+        try await TestServer.run(configure: { $0.webhookDeliveryEnabled = false }) { server in
             _ = try await server.client().createUser(id: "u1", name: "Ann")
             _ = try await server.client().createDailyLog(userID: "u1", reviews: 1, demos: 2, callbacks: 3, date: "2026-11-20")
             let first = try await server.send(.GET, "/v1/daily-logs?date=2026-11-20")
@@ -25,13 +26,17 @@ import TallyStore
             #expect(etag.hasPrefix("\"") && etag.hasSuffix("\""))
 
             let reads = try await databaseReads(server)
-            let again = try await server.send(.GET, "/v1/daily-logs?date=2026-11-20")
-            #expect(again.status == 200)
-            #expect(again.body == first.body)
-            #expect(again.header("ETag") == etag)
-            #expect(again.header("Content-Type") == first.header("Content-Type"))
-            #expect(again.header("X-RateLimit-Remaining") != nil, "limits still apply to answers from memory")
-            #expect(try await databaseReads(server) == reads, "the key and the answer both came from memory")
+            for _ in 0..<20 {
+                let again = try await server.send(.GET, "/v1/daily-logs?date=2026-11-20")
+                #expect(again.status == 200)
+                #expect(again.body == first.body)
+                #expect(again.header("ETag") == etag)
+                #expect(again.header("Content-Type") == first.header("Content-Type"))
+                #expect(again.header("X-RateLimit-Remaining") != nil, "limits still apply to answers from memory")
+            }
+            // From the database, each would read the key and the logs (40 reads); a background
+            // read (the report table's first load) may still fall in between.
+            #expect(try await databaseReads(server) - reads < 5, "the key and the answer came from memory")
 
             let fresh = try await server.send(.GET, "/v1/daily-logs?date=2026-11-20", headers: [("Cache-Control", "no-cache")])
             #expect(NSDictionary(dictionary: try fresh.json()) == NSDictionary(dictionary: try first.json()))

@@ -57,6 +57,9 @@ echo "== Tally at about 1,000 requests/s (11 connections, 10 ms apart each)"
 PACED=$(wrk -t1 -c11 -d"${DURATION}s" --latency -s bench/api/paced.lua -H "Authorization: Bearer $KEY" \
   "http://127.0.0.1:8101/v1/daily-logs?date=$DATE")
 echo "$PACED"
+echo "== bare route at about 1,000 requests/s (the same pacing)"
+PACED_BARE=$(wrk -t1 -c11 -d"${DURATION}s" --latency -s bench/api/paced.lua "http://127.0.0.1:8102/bare")
+echo "$PACED_BARE"
 echo "== Tally at about 1,000 requests/s, no-cache"
 PACED_NOCACHE=$(wrk -t1 -c11 -d"${DURATION}s" --latency -s bench/api/paced.lua -H "Authorization: Bearer $KEY" \
   -H "Cache-Control: no-cache" "http://127.0.0.1:8101/v1/daily-logs?date=$DATE")
@@ -69,5 +72,6 @@ for round in $(seq 0 $((ROUNDS - 1))); do
   echo "round $((round + 1)): bare $b req/s (p99 $bp) | tally $t req/s (p99 $tp), ratio $(python3 -c "print(f'{$t/$b:.2f}')") | no-cache $n req/s (p99 $np), ratio $(python3 -c "print(f'{$n/$b:.2f}')")"
 done
 echo "paced: $(rps "$PACED") req/s, p99 $(p99 "$PACED")"
+echo "paced, bare: $(rps "$PACED_BARE") req/s, p99 $(p99 "$PACED_BARE")"
 echo "paced, no-cache: $(rps "$PACED_NOCACHE") req/s, p99 $(p99 "$PACED_NOCACHE")"
 grep -c '"msg":"request"' "$WORK/serve.log" | xargs -I{} echo "request log lines written: {}"

@@ -26,9 +26,11 @@ public struct JSONLogHandler: LogHandler {
             ("ts", RFC3339.format(Date())), ("level", event.level.rawValue), ("msg", event.message.description),
             ("logger", label),
         ]
-        var merged = metadata
-        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        for (key, value) in merged where !Self.ownKeys.contains(key) { fields.append((key, "\(value)")) }
+        let extra = event.metadata ?? [:]
+        for (key, value) in metadata where extra[key] == nil && !Self.ownKeys.contains(key) {
+            fields.append((key, Self.text(value)))
+        }
+        for (key, value) in extra where !Self.ownKeys.contains(key) { fields.append((key, Self.text(value))) }
         fields.sort { $0.key < $1.key }
         var line: [UInt8] = []
         line.reserveCapacity(320)
@@ -41,6 +43,15 @@ public struct JSONLogHandler: LogHandler {
         }
         line.append(contentsOf: "}\n".utf8)
         LogOutput.standardError.append(line, urgent: event.level >= .warning)
+    }
+
+    /// A metadata value as text; strings without interpolation.
+    static func text(_ value: Logger.MetadataValue) -> String {
+        switch value {
+        case .string(let text): text
+        case .stringConvertible(let convertible): convertible.description
+        default: "\(value)"
+        }
     }
 
     /// A JSON string literal (RFC 8259 escapes); other bytes, UTF-8 included, are copied as they are.

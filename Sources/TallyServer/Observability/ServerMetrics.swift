@@ -14,13 +14,33 @@ public final class ServerMetrics: Sendable {
         .seconds(1), .seconds(2.5), .seconds(5),
     ]
 
+    /// Each route's counter and histogram, found once: the registry's own lookup takes a lock and
+    /// builds its label key on every call.
+    private let requestSeries = Mutex<[RequestSeries: (Counter, DurationHistogram)]>([:])
+
+    private struct RequestSeries: Hashable {
+        let method: String
+        let route: String
+        let status: Int
+    }
+
     func recordRequest(method: String, route: String, status: Int, duration: Duration) {
-        let labels = [("method", method), ("route", route), ("status", String(status))]
-        registry.makeCounter(name: "tally_http_requests_total", labels: labels).increment()
-        registry.makeDurationHistogram(
-            name: "tally_http_request_duration_seconds", labels: [("method", method), ("route", route)],
-            buckets: latencyBuckets
-        ).record(duration)
+        let series = RequestSeries(method: method, route: route, status: status)
+        let (counter, histogram) = requestSeries.withLock { known in
+            if let found = known[series] { return found }
+            let made = (
+                registry.makeCounter(
+                    name: "tally_http_requests_total",
+                    labels: [("method", method), ("route", route), ("status", String(status))]),
+                registry.makeDurationHistogram(
+                    name: "tally_http_request_duration_seconds", labels: [("method", method), ("route", route)],
+                    buckets: latencyBuckets)
+            )
+            known[series] = made
+            return made
+        }
+        counter.increment()
+        histogram.record(duration)
     }
 
     /// Reads answered from the read cache (`hit`) or from the database (`miss`).

@@ -78,13 +78,17 @@ public actor ReportSpanTable {
     }
 
     /// The spans overlapping `from..<before` (running ones included), for one user or all: the
-    /// same choice as `TallyStore.reportSpans`.
+    /// same choice as `TallyStore.reportSpans`. When every span starts in the window (a team's
+    /// year), the table itself is the answer, without a copy.
     static func window(_ spans: [ReportSpan], userID: String?, from: Date, before: Date) -> [ReportSpan] {
         var low = 0
         var high = spans.count
         while low < high {
             let middle = (low + high) / 2
             if spans[middle].start < before { low = middle + 1 } else { high = middle }
+        }
+        if userID == nil, low == spans.count, spans.first.map({ $0.start >= from }) ?? true {
+            return spans
         }
         var result: [ReportSpan] = []
         result.reserveCapacity(userID == nil ? low : 1024)
