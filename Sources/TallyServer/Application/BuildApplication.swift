@@ -123,7 +123,9 @@ public func buildRouter(
         BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes)
         IdempotencyMiddleware(store: store, now: configuration.now)
         ReadCacheMiddleware(
-            cache: ResponseCache(maxBytes: configuration.readCacheBytes),
+            cache: UnchangedDataCache(budget: configuration.readCacheBytes) { key, answer in
+                answer.body.readableBytes + key.utf8.count
+            },
             changes: configuration.readCacheBytes > 0 ? store.changes : nil, metrics: metrics)
     }
     let transport = RecordingTransport(router: router)

@@ -1,4 +1,3 @@
-import Synchronization
 import TallyCore
 import TallyStore
 
@@ -6,15 +5,9 @@ import TallyStore
 /// not each read the key again. Any commit (a revocation from the CLI or another server included)
 /// empties it; the secret is still checked against the stored hash on every request.
 final class APIKeyCache: Sendable {
-    private struct State {
-        var version: UInt64?
-        var keys: [String: APIKey] = [:]
-    }
-
-    private let state = Mutex(State())
-    let changes: (any ChangeCounter)?
     /// Enough for every key a deployment has; guessing lookups never fills it (only found keys are kept).
-    let capacity = 10_000
+    private let keys = UnchangedDataCache<APIKey>(budget: 10_000, cost: { _, _ in 1 })
+    let changes: (any ChangeCounter)?
 
     init(changes: (any ChangeCounter)?) {
         self.changes = changes
@@ -23,17 +16,9 @@ final class APIKeyCache: Sendable {
     /// The key with this lookup part, and the change counter it was checked against.
     func key(lookup: String, load: (String) async throws -> APIKey?) async throws -> (key: APIKey?, version: UInt64?) {
         guard let version = changes?.current() else { return (try await load(lookup), nil) }
-        let kept = state.withLock { state -> APIKey? in
-            if state.version != version { state = State(version: version) }
-            return state.keys[lookup]
-        }
-        if let kept { return (kept, version) }
+        if let kept = keys.value(for: lookup, at: version) { return (kept, version) }
         guard let key = try await load(lookup) else { return (nil, version) }
-        state.withLock { state in
-            guard state.version == version else { return }
-            if state.keys.count >= capacity { state.keys.removeAll() }
-            state.keys[lookup] = key
-        }
+        keys.keep(key, for: lookup, at: version)
         return (key, version)
     }
 }

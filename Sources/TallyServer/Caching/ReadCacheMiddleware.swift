@@ -11,7 +11,7 @@ import TallyStore
 /// on the request skips the kept answer.
 struct ReadCacheMiddleware: RouterMiddleware {
     typealias Context = TallyRequestContext
-    let cache: ResponseCache
+    let cache: UnchangedDataCache<CachedAnswer>
     let changes: (any ChangeCounter)?
     let metrics: ServerMetrics
 
@@ -34,7 +34,7 @@ struct ReadCacheMiddleware: RouterMiddleware {
         }
         let key = request.uri.description
         let revalidate = request.headers[.cacheControl]?.contains("no-cache") == true
-        if !revalidate, let entry = cache.entry(for: key, version: version) {
+        if !revalidate, let entry = cache.value(for: key, at: version) {
             metrics.recordReadCache(hit: true)
             return Self.answer(entry, to: request)
         }
@@ -42,8 +42,8 @@ struct ReadCacheMiddleware: RouterMiddleware {
         let response = try await next(request, context)
         guard response.status == .ok, let contentType = response.headers[.contentType] else { return response }
         let body = try await response.body.collected()
-        let entry = ResponseCache.Entry(body: body, contentType: contentType, etag: Self.etag(of: body))
-        cache.keep(entry, for: key, version: version)
+        let entry = CachedAnswer(body: body, contentType: contentType, etag: Self.etag(of: body))
+        cache.keep(entry, for: key, at: version)
         var answer = Self.answer(entry, to: request)
         for field in response.headers where ![.contentType, .contentLength].contains(field.name) {
             answer.headers.append(field)
@@ -51,7 +51,7 @@ struct ReadCacheMiddleware: RouterMiddleware {
         return answer
     }
 
-    static func answer(_ entry: ResponseCache.Entry, to request: Request) -> Response {
+    static func answer(_ entry: CachedAnswer, to request: Request) -> Response {
         if let asked = request.headers[.ifNoneMatch], matches(asked, etag: entry.etag) {
             return Response(status: .notModified, headers: [.eTag: entry.etag])
         }
@@ -75,4 +75,11 @@ struct ReadCacheMiddleware: RouterMiddleware {
             return byte < 16 ? "0" + hex : hex
         }.joined() + "\""
     }
+}
+
+/// A kept `200` answer.
+struct CachedAnswer: Sendable {
+    let body: ByteBuffer
+    let contentType: String
+    let etag: String
 }

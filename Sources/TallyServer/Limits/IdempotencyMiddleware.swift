@@ -3,7 +3,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import Synchronization
 import TallyStore
 
 /// `Idempotency-Key` on creating POSTs, as Stripe does it: the same key and body replays the first

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 import TallyCore
 
 /// One JSON object per line on standard error, keys sorted: the structured log `tally serve`
