@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Opaque ids: a short prefix naming the kind, then 26 characters that sort by creation time
 /// (48 bits of milliseconds and 80 random bits in Crockford base 32, as in ULID).
@@ -7,6 +8,18 @@ public enum Identifier {
 
     public static func make(_ prefix: String, at now: Date = Date()) -> String {
         var generator = SystemRandomNumberGenerator()
+        return make(prefix, at: now, using: &generator)
+    }
+
+    /// An id unique within this process (and, with its time and per-process seed, practically
+    /// across processes) without a system call, but predictable: for request ids, never for
+    /// records or secrets.
+    public static func makeSequenced(_ prefix: String, at now: Date = Date()) -> String {
+        var generator = Sequenced(state: sequenceSeed &+ sequence.wrappingAdd(2, ordering: .relaxed).oldValue &* Sequenced.gamma)
+        return make(prefix, at: now, using: &generator)
+    }
+
+    static func make(_ prefix: String, at now: Date, using generator: inout some RandomNumberGenerator) -> String {
         let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000))
         var characters: [UInt8] = []
         characters.reserveCapacity(26)
@@ -29,6 +42,26 @@ public enum Identifier {
             bits >>= 5
         }
         return characters
+    }
+
+    private static let sequence = Atomic<UInt64>(0)
+    private static let sequenceSeed: UInt64 = {
+        var generator = SystemRandomNumberGenerator()
+        return generator.next()
+    }()
+
+    /// SplitMix64 (Steele, Lea and Flood): consecutive states give distinct, well-mixed values.
+    struct Sequenced: RandomNumberGenerator {
+        static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var state: UInt64
+
+        mutating func next() -> UInt64 {
+            state &+= Self.gamma
+            var mixed = state
+            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+            return mixed ^ (mixed >> 31)
+        }
     }
 
     /// Ids clients may choose themselves, such as `user123`.

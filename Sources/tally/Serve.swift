@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
+import NIOPosix
 import TallyCore
 import TallyIntegrations
 import TallyServer
@@ -48,6 +50,11 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "tally")
+        // Requests are handled on the event loop that reads and writes their connection instead
+        // of hopping to Swift's global pool and back, as Vapor's template does. Long work runs
+        // elsewhere: bcrypt on NIOThreadPool, reading an Apple Health export on the store's queue.
+        let onEventLoops = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        logger.debug("Swift concurrency runs on the event loops", metadata: ["installed": "\(onEventLoops)"])
 
         let metrics = ServerMetrics()
         let store: any TallyStore

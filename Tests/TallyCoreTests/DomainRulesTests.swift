@@ -69,6 +69,20 @@ import Testing
         #expect(first < second)
     }
 
+    @Test func sequencedIdsHaveTheSameShapeAndNeverRepeat() async {
+        let perTask = 50_000
+        let ids = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<4 {
+                group.addTask { (0..<perTask).map { _ in Identifier.makeSequenced("req", at: now) } }
+            }
+            return await group.reduce(into: Set<String>()) { $0.formUnion($1) }
+        }
+        #expect(ids.count == 4 * perTask)
+        let alphabet = Set(Identifier.alphabet)
+        #expect(ids.allSatisfy { $0.hasPrefix("req_") && $0.count == 30 && $0.utf8.dropFirst(4).allSatisfy(alphabet.contains) })
+        #expect(ids.allSatisfy { $0.prefix(14) == Identifier.make("req", at: now).prefix(14) })
+    }
+
     @Test func clientChosenIds() {
         #expect(Identifier.isValidClientChosen("user123"))
         #expect(Identifier.isValidClientChosen("jan.de-vries_2"))

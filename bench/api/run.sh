@@ -22,9 +22,11 @@ KEY=$("$BIN/tally" keys create --name bench --scopes read,write,admin 2>/dev/nul
 
 TALLY_RATE_LIMIT=1000000000 TALLY_PORT=8101 "$BIN/tally" serve 2>"$WORK/serve.log" &
 "$BIN/tally-bench-bare" 8102 2>/dev/null &
+BARE_DEFAULT_EXECUTOR=1 "$BIN/tally-bench-bare" 8103 2>/dev/null &
 wait_for() { for _ in $(seq 100); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "$1 never answered" >&2; exit 1; }
 wait_for "http://127.0.0.1:8101/health"
 wait_for "http://127.0.0.1:8102/bare"
+wait_for "http://127.0.0.1:8103/bare"
 
 echo "seeding $USERS users x $DAYS days through the API..." >&2
 python3 bench/api/seed.py "http://127.0.0.1:8101" "$KEY" "$USERS" "$DAYS" >&2
@@ -39,19 +41,24 @@ p99() { echo "$1" | awk '/ 99%/ {print $2}'; }
 echo "warming up..." >&2
 wrk -t2 -c16 -d3s -H "Authorization: Bearer $KEY" "http://127.0.0.1:8101/v1/daily-logs?date=$DATE" >/dev/null
 wrk -t2 -c16 -d3s "http://127.0.0.1:8102/bare" >/dev/null
+wrk -t2 -c16 -d3s "http://127.0.0.1:8103/bare" >/dev/null
 
-# The machine is shared and its speed drifts, so the three runs take turns, ROUNDS times, and
-# each round's ratio compares runs a few seconds apart.
-BARES=(); TALLYS=(); NOCACHES=()
+# The machine is shared and its speed drifts, so the runs take turns, ROUNDS times, and each
+# round's ratio compares runs a few seconds apart. The peer runs Swift concurrency on NIO's event
+# loops as `tally serve` does; the same route on Swift's default pool is measured for reference.
+BARES=(); TALLYS=(); NOCACHES=(); DEFAULTS=()
 for round in $(seq "$ROUNDS"); do
   echo "== round $round: bare Hummingbird route (GET /bare)"
   BARE=$(run_wrk "http://127.0.0.1:8102/bare"); echo "$BARE"
+  echo "== round $round: the same bare route on Swift's default executor"
+  DEFAULT=$(run_wrk "http://127.0.0.1:8103/bare"); echo "$DEFAULT"
   echo "== round $round: Tally, authenticated GET /v1/daily-logs?date=$DATE ($COUNT logs)"
   TALLY=$(run_wrk -H "Authorization: Bearer $KEY" "http://127.0.0.1:8101/v1/daily-logs?date=$DATE"); echo "$TALLY"
   echo "== round $round: the same with Cache-Control: no-cache (read from SQLite and encoded every time)"
   NOCACHE=$(run_wrk -H "Authorization: Bearer $KEY" -H "Cache-Control: no-cache" "http://127.0.0.1:8101/v1/daily-logs?date=$DATE")
   echo "$NOCACHE"
   BARES+=("$(rps "$BARE") $(p99 "$BARE")"); TALLYS+=("$(rps "$TALLY") $(p99 "$TALLY")"); NOCACHES+=("$(rps "$NOCACHE") $(p99 "$NOCACHE")")
+  DEFAULTS+=("$(rps "$DEFAULT") $(p99 "$DEFAULT")")
 done
 echo "== Tally at about 1,000 requests/s (11 connections, 10 ms apart each)"
 PACED=$(wrk -t1 -c11 -d"${DURATION}s" --latency -s bench/api/paced.lua -H "Authorization: Bearer $KEY" \
@@ -69,7 +76,8 @@ echo "== summary"
 echo "machine: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}'), $(nproc) cores; $(date -u +%Y-%m-%d)"
 for round in $(seq 0 $((ROUNDS - 1))); do
   read -r b bp <<<"${BARES[$round]}"; read -r t tp <<<"${TALLYS[$round]}"; read -r n np <<<"${NOCACHES[$round]}"
-  echo "round $((round + 1)): bare $b req/s (p99 $bp) | tally $t req/s (p99 $tp), ratio $(python3 -c "print(f'{$t/$b:.2f}')") | no-cache $n req/s (p99 $np), ratio $(python3 -c "print(f'{$n/$b:.2f}')")"
+  read -r d dp <<<"${DEFAULTS[$round]}"
+  echo "round $((round + 1)): bare $b req/s (p99 $bp) | tally $t req/s (p99 $tp), ratio $(python3 -c "print(f'{$t/$b:.2f}')") | no-cache $n req/s (p99 $np), ratio $(python3 -c "print(f'{$n/$b:.2f}')") | bare on the default executor $d req/s (p99 $dp), tally/that $(python3 -c "print(f'{$t/$d:.2f}')")"
 done
 echo "paced: $(rps "$PACED") req/s, p99 $(p99 "$PACED")"
 echo "paced, bare: $(rps "$PACED_BARE") req/s, p99 $(p99 "$PACED_BARE")"

@@ -12,11 +12,14 @@ public struct TallyRequestContext: RequestContext {
     /// The store's change counter as `AuthMiddleware` read it, before anything else was read;
     /// the read cache files this request's answer under it.
     public var databaseVersion: UInt64?
+    /// The peer, kept as NIO gives it: most requests never need it as text.
+    let peer: SocketAddress?
+
     /// The peer's IP address, for limiting failed sign-ins.
-    public let remoteAddress: String?
+    public var remoteAddress: String? { peer?.ipAddress }
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
-        self.remoteAddress = source.channel.remoteAddress?.ipAddress
+        self.peer = source.channel.remoteAddress
     }
 }

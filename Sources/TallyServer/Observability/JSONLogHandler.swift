@@ -56,6 +56,11 @@ public struct JSONLogHandler: LogHandler {
     /// A JSON string literal (RFC 8259 escapes); other bytes, UTF-8 included, are copied as they are.
     static func appendQuoted(_ text: String, to line: inout [UInt8]) {
         line.append(UInt8(ascii: "\""))
+        defer { line.append(UInt8(ascii: "\"")) }
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            line.append(contentsOf: text.utf8)
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): line.append(contentsOf: #"\""#.utf8)
@@ -71,6 +76,5 @@ public struct JSONLogHandler: LogHandler {
             default: line.append(byte)
             }
         }
-        line.append(UInt8(ascii: "\""))
     }
 }

@@ -51,6 +51,6 @@ struct RequestLogMiddleware: RouterMiddleware {
         {
             return header
         }
-        return Identifier.make("req")
+        return Identifier.makeSequenced("req")
     }
 }
