@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOPosix
 import TallyCore
 import TallyIntegrations
 import TallyStore
@@ -35,11 +36,17 @@ struct HealthAutoExportRoute: Sendable {
         defer { try? FileManager.default.removeItem(at: body) }
         let userID = try await owner(request)
         let rules = try await rulesBook.rules()
+        let instant = now()
+        // A batch can be hundreds of megabytes: parsed on NIO's blocking pool, not an event loop.
+        let parsed = try await NIOThreadPool.singleton.runIfActive {
+            Result { () throws(HealthAutoExportError) in
+                try HealthAutoExportPayload.read(file: body).timeEntries(userID: userID, rules: rules, at: instant)
+            }
+        }
         let entries: HealthAutoExportPayload.Entries
-        do {
-            entries = try HealthAutoExportPayload.read(file: body).timeEntries(userID: userID, rules: rules, at: now())
-        } catch {
-            throw APIError.malformedJSON(error.description)
+        switch parsed {
+        case .success(let found): entries = found
+        case .failure(let error): throw APIError.malformedJSON(error.description)
         }
         let counts = try await store.upsertTimeEntries(entries.entries)
         await goals.noteTimeChanged(userIDs: [userID])
