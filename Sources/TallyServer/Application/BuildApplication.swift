@@ -135,9 +135,11 @@ public func buildRouter(
         store: store, configuration: configuration, secretBox: secretBox, imports: ImportRegistry(), rulesBook: rulesBook,
         sources: sources, scheduler: scheduler ?? makeSyncScheduler(configuration: configuration, store: store, metrics: metrics, sources: sources),
         reportTable: reportTable ?? makeReportTable(configuration: configuration, store: store, metrics: metrics))
+    // Sorted keys: the same data is the same bytes, so an ETag survives the read cache being
+    // emptied by an unrelated write (Foundation on Linux orders keys differently each time).
     try api.registerHandlers(
         on: transport,
-        configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.withoutEscapingSlashes]))
+        configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
     routes.table = transport.table
 
     let healthAutoExport = HealthAutoExportRoute(
