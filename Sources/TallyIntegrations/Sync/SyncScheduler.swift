@@ -137,7 +137,7 @@ public struct SyncSchedulerService: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await scheduler.loop()
         }
     }

@@ -7,7 +7,6 @@ import TallyStore
 /// and the goals shown on the overview and edited in the settings.
 extension Dashboard {
     func team(_ request: Request, _ signedIn: SignedIn) async throws -> Response {
-        let language = Language.of(request)
         let zone = Self.zone(signedIn.user)
         let today = LocalDate(containing: now(), in: zone, dayStartsAt: api.configuration.dayStartsAt)
         let day = request.uri.queryParameters["date"].flatMap { LocalDate(String($0)) } ?? today

@@ -20,7 +20,7 @@ extension SQLiteStore: AccountStore {
                     db, sql: "SELECT * FROM users WHERE email IS NOT NULL AND lower(email) = lower(?) ORDER BY id LIMIT 1",
                     arguments: [login])
             guard let row else { return nil }
-            return (try User(row: row), row["password_hash"])
+            return (User(row: row), row["password_hash"])
         }
     }
 
