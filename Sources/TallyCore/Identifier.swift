@@ -15,7 +15,7 @@ public enum Identifier {
     /// across processes) without a system call, but predictable: for request ids, never for
     /// records or secrets.
     public static func makeSequenced(_ prefix: String, at now: Date = Date()) -> String {
-        var generator = Sequenced(state: sequenceSeed &+ sequence.wrappingAdd(2, ordering: .relaxed).oldValue &* Sequenced.gamma)
+        var generator = SplitMix64(seed: sequenceSeed &+ sequence.wrappingAdd(2, ordering: .relaxed).oldValue &* SplitMix64.gamma)
         return make(prefix, at: now, using: &generator)
     }
 
@@ -49,20 +49,6 @@ public enum Identifier {
         var generator = SystemRandomNumberGenerator()
         return generator.next()
     }()
-
-    /// SplitMix64 (Steele, Lea and Flood): consecutive states give distinct, well-mixed values.
-    struct Sequenced: RandomNumberGenerator {
-        static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var state: UInt64
-
-        mutating func next() -> UInt64 {
-            state &+= Self.gamma
-            var mixed = state
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            return mixed ^ (mixed >> 31)
-        }
-    }
 
     /// Ids clients may choose themselves, such as `user123`.
     public static func isValidClientChosen(_ id: String) -> Bool {

@@ -262,7 +262,7 @@ import Testing
     }
 
     @Test func inputOrderDoesNotMatter() {
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         let spans = RandomSpans.make(count: 400, users: ["u1", "u2", "u3"], using: &generator)
         let reference = TimeReport(spans: spans, options: options(.day, range: day...day.adding(days: 2)))
         for _ in 0..<3 {
@@ -274,7 +274,7 @@ import Testing
     /// The sweep against counting minute by minute.
     @Test(arguments: [1, 2, 3, 4])
     func mergedTimeMatchesAMinuteByMinuteCount(seed: UInt64) throws {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let spans = RandomSpans.make(count: 150, users: ["u1", "u2"], using: &generator)
         let priority = SourcePriority(TimeEntrySource.allCases.shuffled(using: &generator))
         let range = LocalDate("2026-03-28")!...LocalDate("2026-03-30")!
@@ -313,7 +313,7 @@ import Testing
 
 /// Spans on whole minutes around the 2026-03-29 DST night, many overlapping, some running.
 enum RandomSpans {
-    static func make(count: Int, users: [String], using generator: inout SeededGenerator) -> [ReportSpan] {
+    static func make(count: Int, users: [String], using generator: inout SplitMix64) -> [ReportSpan] {
         let base = RFC3339.parse("2026-03-27T20:00:00Z")!
         let categories = ["Work", "Coding", "Sport", "Read"]
         return (0..<count).map { index in
@@ -325,18 +325,5 @@ enum RandomSpans {
                 category: categories.randomElement(using: &generator)!, description: "",
                 start: start, stop: index % 37 == 0 ? nil : start.addingTimeInterval(length))
         }
-    }
-}
-
-/// SplitMix64, so failures repeat.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

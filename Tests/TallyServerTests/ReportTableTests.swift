@@ -54,7 +54,7 @@ import TallyStore
             try await ReportsTests.createUser(server, "ann", zone: "Europe/Amsterdam")
             try await ReportsTests.createUser(server, "bob", zone: "America/New_York")
             let other = try SQLiteStore(path: server.databasePath)
-            var random = SeededGenerator(seed: 7)
+            var random = SplitMix64(seed: 7)
             var next = 0
             var ids: [String] = []
             for step in 0..<24 {
@@ -108,25 +108,12 @@ import TallyStore
             $0.reportTableEntries = 10
         }) { server in
             try await ReportsTests.createUser(server, "ann", zone: "Europe/Amsterdam")
-            var random = SeededGenerator(seed: 3)
+            var random = SplitMix64(seed: 3)
             _ = try await server.store.upsertTimeEntries((0..<25).map { Self.entry($0, user: "ann", random: &random) })
             #expect(
                 try await Self.served(server, grouping: .week, userID: nil)
                     == Self.expected(server.store, grouping: .week, userID: nil))
             #expect(try await Self.tableEntries(server) == 0)
         }
-    }
-}
-
-/// Reproducible randomness (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
