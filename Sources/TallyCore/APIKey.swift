@@ -72,6 +72,7 @@ public struct APIKey: Sendable, Equatable {
     public func validate() throws(ValidationError) {
         var problems = FieldProblems()
         problems.checkText("name", name, maxLength: 200)
+        problems.checkInstant("expires_at", expiresAt)
         if scopes.isEmpty { problems.add("scopes", "must name at least one of read, write, admin") }
         try problems.throwIfAny()
     }

@@ -60,6 +60,9 @@ public struct Appointment: Sendable, Equatable {
         return metadata
     }
 
+    /// Fields Tally does not know, kept as written; at most this many.
+    public static let maximumMetadataFields = 100
+
     public func validate() throws(ValidationError) {
         var problems = FieldProblems()
         problems.checkText("customer_name", customerName, maxLength: 200)
@@ -72,6 +75,14 @@ public struct Appointment: Sendable, Equatable {
         if let customerPhone { problems.checkText("customer_phone", customerPhone, maxLength: 50) }
         if let address { problems.checkText("address", address, maxLength: 500) }
         if let notes { problems.checkText("notes", notes, maxLength: 10_000, allowEmpty: true) }
+        problems.checkInstant("appointment_date", startsAt)
+        if metadata.count > Self.maximumMetadataFields {
+            problems.add("metadata", "must have at most \(Self.maximumMetadataFields) fields")
+        }
+        for key in metadata.keys where key.count > 100 || key.utf8.contains(0) {
+            problems.add("metadata", "field names must be at most 100 characters, without NUL")
+            break
+        }
         try problems.throwIfAny()
     }
 }

@@ -68,7 +68,21 @@ public enum RFC3339 {
         }
         let days = daysSinceEpoch(year: date.year, month: date.month, day: date.day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        guard seconds >= earliestSecond, seconds <= latestSecond else { return nil }
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
+    }
+
+    /// 0001-01-01T00:00:00Z, the first instant Tally stores: four-digit years in UTC, so that every
+    /// stored instant reads back and sorts as text.
+    public static let earliest = Date(timeIntervalSince1970: Double(earliestSecond))
+    /// 9999-12-31T23:59:59.999Z, the last instant Tally stores.
+    public static let latest = Date(timeIntervalSince1970: Double(latestSecond) + 0.999)
+    static let earliestSecond = daysSinceEpoch(year: 1, month: 1, day: 1) * 86_400
+    static let latestSecond = daysSinceEpoch(year: 9999, month: 12, day: 31) * 86_400 + 86_399
+
+    /// Whether an instant lies in 0001-01-01 ... 9999-12-31 UTC, the years Tally stores.
+    public static func isStorable(_ date: Date) -> Bool {
+        date >= earliest && date <= latest
     }
 
     /// Days from 1970-01-01 to a civil date (Howard Hinnant's algorithm).

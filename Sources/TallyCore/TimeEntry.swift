@@ -2,6 +2,12 @@ import Foundation
 
 /// A span of tracked time, from any source, in one category.
 public struct TimeEntry: Sendable, Equatable {
+    /// Limits on what the API and the dashboard accept (openapi.yaml says the same).
+    public static let maximumDescriptionLength = 1000
+    public static let maximumProjectLength = 200
+    public static let maximumTagCount = 50
+    public static let maximumTagLength = 100
+
     public var id: String
     public var userID: String
     public var source: TimeEntrySource

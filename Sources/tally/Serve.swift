@@ -36,6 +36,10 @@ struct Serve: AsyncParsableCommand {
             configuration.port = port
         }
         if databaseOptions.database != nil { configuration.database = try databaseOptions.location() }
+        let environment = ProcessInfo.processInfo.environment
+        for name in ServerConfiguration.secretVariables {
+            for secret in (environment[name] ?? "").split(separator: ",") { SecretRedaction.register(String(secret)) }
+        }
         if let path = configuration.integrations.categoryRulesPath {
             // A broken rules file is found now, not at the first sync or request.
             do { _ = try CategoryRulesBook.load(file: path) } catch { throw CLIError(error.description) }
@@ -44,8 +48,8 @@ struct Serve: AsyncParsableCommand {
         let logLevel = ProcessInfo.processInfo.environment["TALLY_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
         let format = logFormat
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler =
-                format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            var handler = RedactingLogHandler(
+                format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label))
             handler.logLevel = logLevel
             return handler
         }

@@ -115,14 +115,16 @@ extension TallyAPI {
     /// Reads an RFC 3339 date-time, or a date meaning that whole day in `zone`.
     func instant(_ text: String, field: String, zone: TimeZone) throws(APIError) -> (start: Date, endExclusive: Date) {
         if let date = RFC3339.parse(text) { return (date, date.addingTimeInterval(0.001)) }
-        if let day = LocalDate(text) {
+        if let day = LocalDate(text), RFC3339.isStorable(day.start(in: zone)) {
             let start = day.start(in: zone)
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = zone
             return (start, calendar.date(byAdding: .day, value: 1, to: start) ?? start.addingTimeInterval(86_400))
         }
         throw APIError.validation([
-            FieldError(field: field, "must be an RFC 3339 date-time such as 2026-11-23T14:00:00+01:00, or a date YYYY-MM-DD")
+            FieldError(
+                field: field,
+                "must be an RFC 3339 date-time such as 2026-11-23T14:00:00+01:00, or a date YYYY-MM-DD, in the years 0001 to 9999")
         ])
     }
 

@@ -93,13 +93,19 @@ extension TallyAPI {
     }
 
     static func validate(_ entry: TimeEntry) throws(ValidationError) {
-        var errors: [FieldError] = []
-        if entry.description.count > 1000 { errors.append(FieldError(field: "description", "must be at most 1000 characters")) }
-        if let stop = entry.stop, stop < entry.start { errors.append(FieldError(field: "stop", "must not be before start")) }
-        if let timezone = entry.timezone, !TimeZoneName.isValid(timezone) {
-            errors.append(FieldError(field: "timezone", "must be an IANA time zone such as Europe/Amsterdam"))
+        var problems = FieldProblems()
+        problems.checkText("description", entry.description, maxLength: TimeEntry.maximumDescriptionLength, allowEmpty: true)
+        if let project = entry.project {
+            problems.checkText("project", project, maxLength: TimeEntry.maximumProjectLength, allowEmpty: true)
         }
-        if !errors.isEmpty { throw ValidationError(errors) }
+        problems.checkList("tags", entry.tags, maxCount: TimeEntry.maximumTagCount, maxLength: TimeEntry.maximumTagLength)
+        problems.checkInstant("start", entry.start)
+        problems.checkInstant("stop", entry.stop)
+        if let stop = entry.stop, stop < entry.start { problems.add("stop", "must not be before start") }
+        if let timezone = entry.timezone, !TimeZoneName.isValid(timezone) {
+            problems.add("timezone", "must be an IANA time zone such as Europe/Amsterdam")
+        }
+        try problems.throwIfAny()
     }
 }
 

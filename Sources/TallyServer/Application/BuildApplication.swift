@@ -169,8 +169,17 @@ public func buildRouter(
             status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: docsPage)))
     }
-    router.get("/metrics") { _, _ in
-        Response(
+    let metricsToken = configuration.metricsToken
+    router.get("/metrics") { request, _ in
+        if let metricsToken {
+            let presented = request.headers[.authorization].flatMap { header in
+                header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)) : nil
+            }
+            guard let presented, SessionCookies.same(presented, metricsToken) else {
+                throw APIError.unauthorized("send the metrics token (TALLY_METRICS_TOKEN) as 'Authorization: Bearer <token>'")
+            }
+        }
+        return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
     }

@@ -29,6 +29,8 @@ public struct ServerConfiguration: Sendable {
     /// Whether this process delivers webhooks. Events are recorded either way; with several
     /// servers on one database, deliveries can be left to some of them.
     public var webhookDeliveryEnabled = true
+    /// When set, `GET /metrics` answers only `Authorization: Bearer <this token>`.
+    public var metricsToken: String?
     /// The token the Health Auto Export app sends to `POST /webhooks/health`; the route is off without it.
     public var healthWebhookToken: String?
     /// Whose data the app's posts are when the URL does not say (`?user_id=`).
@@ -53,6 +55,12 @@ public struct ServerConfiguration: Sendable {
     public var now: @Sendable () -> Date = { Date() }
 
     public init() {}
+
+    /// Environment variables holding secrets: their values never reach the log.
+    public static let secretVariables = [
+        "TOGGL_API_TOKEN", "TOGGL_WEBHOOK_SECRET", "CLOCKIFY_API_KEY", "CLOCKIFY_WEBHOOK_TOKEN",
+        "TALLY_HEALTH_WEBHOOK_TOKEN", "TALLY_SECRET_KEY", "TALLY_METRICS_TOKEN",
+    ]
 
     /// Reads the `TALLY_*` variables over the defaults; a malformed value is an error, not a default.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(
@@ -97,6 +105,12 @@ public struct ServerConfiguration: Sendable {
                 throw ConfigurationError("TALLY_HEALTH_WEBHOOK_TOKEN must be at least 16 characters (try: openssl rand -hex 32)")
             }
             configuration.healthWebhookToken = token
+        }
+        if let token = environment["TALLY_METRICS_TOKEN"], !token.isEmpty {
+            guard token.count >= 16 else {
+                throw ConfigurationError("TALLY_METRICS_TOKEN must be at least 16 characters (try: openssl rand -hex 32)")
+            }
+            configuration.metricsToken = token
         }
         if let value = try positive(environment, "TALLY_IMPORT_MAX_BYTES", "bytes") { configuration.importMaxBytes = value }
         if let user = environment["TALLY_HEALTH_WEBHOOK_USER"], !user.isEmpty { configuration.healthWebhookUser = user }

@@ -87,7 +87,7 @@ struct Dashboard: Sendable {
     func failure(_ error: any Error, _ request: Request, _ context: TallyRequestContext) async throws -> Response {
         let (problem, serverFault) = ProblemMapping.apiError(for: error)
         if serverFault {
-            context.logger.error("dashboard request failed", metadata: ["error": "\(String(reflecting: error))"])
+            context.logger.error("dashboard request failed", metadata: ["error": .string(LoggedError.summary(error))])
         }
         let language = Language.of(request)
         let signedIn = try? await SignedIn.find(request, store: store, now: now())

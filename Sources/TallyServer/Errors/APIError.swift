@@ -13,6 +13,8 @@ struct APIError: Error, Sendable {
     var fieldErrors: [FieldError] = []
     var existingID: String?
     var headers: HTTPFields = [:]
+    /// Whether the failure is logged as the server's; by default, any 5xx is.
+    var isServerFault: Bool?
 
     static func badRequest(_ detail: String, errors: [FieldError] = []) -> APIError {
         APIError(status: .badRequest, slug: "bad-request", title: "Bad request", detail: detail, fieldErrors: errors)
@@ -73,6 +75,13 @@ struct APIError: Error, Sendable {
             status: .tooManyRequests, slug: "rate-limited", title: "Too many requests",
             detail: "this API key has used its requests for this minute; retry in \(seconds) s",
             headers: [.retryAfter: String(seconds)])
+    }
+
+    /// A route the configuration turned off: the caller's problem to hear about, not the server's.
+    static func switchedOff(_ detail: String) -> APIError {
+        APIError(
+            status: .serviceUnavailable, slug: "switched-off", title: "Service unavailable", detail: detail,
+            isServerFault: false)
     }
 
     static func unavailable(_ detail: String) -> APIError {

@@ -12,7 +12,7 @@ enum ProblemMapping {
     static func apiError(for error: any Error) -> (APIError, serverFault: Bool) {
         switch error {
         case let error as APIError:
-            return (error, error.status.code >= 500)
+            return (error, error.isServerFault ?? (error.status.code >= 500))
         case let error as ServerError:
             return fromOpenAPI(error)
         case let error as TallyError:
@@ -28,6 +28,8 @@ enum ProblemMapping {
             return (.unavailable(error.description), true)
         case let error as DecodingError:
             return (fromDecoding(error), false)
+        case let error as InvalidInstantText:
+            return (.validation([FieldError(pointer: "#/", detail: error.description)]), false)
         case is NIOTooManyBytesError:
             return (.contentTooLarge(limit: 0), false)
         case let error as HTTPError:
@@ -58,7 +60,7 @@ enum ProblemMapping {
         let underlying = error.underlyingError
         if underlying is APIError || underlying is TallyError || underlying is ValidationError
             || underlying is DecodingError || underlying is any SourceError || underlying is SourceNotConfigured
-            || underlying is CategoryRulesFileError
+            || underlying is CategoryRulesFileError || underlying is InvalidInstantText
         {
             return apiError(for: underlying)
         }
@@ -105,6 +107,35 @@ enum ProblemMapping {
             if name.hasPrefix("Array") { return "an array" }
             if name.hasPrefix("Dictionary") || name.hasPrefix("OpenAPIObjectContainer") { return "an object" }
             return "a valid value"
+        }
+    }
+
+    /// A bad date-time in a JSON body as a 422 naming its field, found by its text in the body.
+    static func locatingInvalidInstant(_ error: any Error, body: [UInt8]) -> any Error {
+        let invalid = (error as? InvalidInstantText) ?? ((error as? ServerError)?.underlyingError as? InvalidInstantText)
+        guard let invalid, let json = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]),
+            let pointer = pointer(to: invalid.text, in: json, at: "#")
+        else { return error }
+        return APIError.validation([FieldError(pointer: pointer, detail: InvalidInstantText.detail)])
+    }
+
+    static func pointer(to text: String, in value: Any, at path: String) -> String? {
+        switch value {
+        case let string as String:
+            return string == text ? path : nil
+        case let object as [String: Any]:
+            for (key, element) in object.sorted(by: { $0.key < $1.key }) {
+                let escaped = key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+                if let found = pointer(to: text, in: element, at: path + "/" + escaped) { return found }
+            }
+            return nil
+        case let array as [Any]:
+            for (index, element) in array.enumerated() {
+                if let found = pointer(to: text, in: element, at: path + "/\(index)") { return found }
+            }
+            return nil
+        default:
+            return nil
         }
     }
 }

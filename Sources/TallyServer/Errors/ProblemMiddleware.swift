@@ -23,7 +23,7 @@ struct ProblemMiddleware: RouterMiddleware {
             }
             if serverFault {
                 context.logger.error(
-                    "request failed", metadata: ["error": "\(String(reflecting: error))", "status": "\(apiError.status.code)"])
+                    "request failed", metadata: ["error": .string(LoggedError.summary(error)), "status": "\(apiError.status.code)"])
             }
             return ProblemResponse.make(apiError, requestID: context.requestID, instance: request.uri.path)
         }

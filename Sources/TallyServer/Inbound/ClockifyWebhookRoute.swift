@@ -9,6 +9,7 @@ import TallyStore
 /// webhook's token itself (not an HMAC), compared in constant time with `CLOCKIFY_WEBHOOK_TOKEN`.
 /// Clockify sends no event id; applying a delivery twice changes nothing the second time.
 struct ClockifyWebhookRoute: Sendable {
+    let switchedOffNotice = LogOnce()
     let inbound: InboundTimeEntries
     /// One per Clockify webhook; empty turns the route off.
     let tokens: [String]
@@ -17,7 +18,8 @@ struct ClockifyWebhookRoute: Sendable {
 
     func handle(_ request: Request, context: TallyRequestContext) async throws -> Response {
         guard !tokens.isEmpty else {
-            throw APIError.unavailable("the Clockify webhook is off: set CLOCKIFY_WEBHOOK_TOKEN to turn it on")
+            switchedOffNotice.debug("a call to a switched-off webhook route (logged once)", to: context.logger)
+            throw APIError.switchedOff("the Clockify webhook is off: set CLOCKIFY_WEBHOOK_TOKEN to turn it on")
         }
         let presented = request.headers[.init(ClockifyWebhookSignature.headerName)!]
         // Every token is compared (no early exit), each in constant time.

@@ -13,6 +13,7 @@ import TallyStore
 /// a temporary file (the app sends up to hundreds of MB with routes and heart-rate data), then
 /// read; entries are upserted in one transaction, so repeated and batched posts are harmless.
 struct HealthAutoExportRoute: Sendable {
+    let switchedOffNotice = LogOnce()
     let store: any TallyStore
     let token: String?
     let defaultUserID: String?
@@ -23,7 +24,8 @@ struct HealthAutoExportRoute: Sendable {
 
     func handle(_ request: Request, context: TallyRequestContext) async throws -> Response {
         guard let token else {
-            throw APIError.unavailable("the Health Auto Export webhook is off: set TALLY_HEALTH_WEBHOOK_TOKEN to turn it on")
+            switchedOffNotice.debug("a call to a switched-off webhook route (logged once)", to: context.logger)
+            throw APIError.switchedOff("the Health Auto Export webhook is off: set TALLY_HEALTH_WEBHOOK_TOKEN to turn it on")
         }
         guard let presented = Self.presentedToken(request), Self.matches(presented, token) else {
             throw APIError.unauthorized("send the TALLY_HEALTH_WEBHOOK_TOKEN as 'Authorization: Bearer <token>' or an 'api-key' header")

@@ -10,6 +10,7 @@ import TallyStore
 /// their validation code; time entry events apply once per event id; stale timestamps (replays)
 /// are refused.
 struct TogglWebhookRoute: Sendable {
+    let switchedOffNotice = LogOnce()
     let inbound: InboundTimeEntries
     let secret: String?
     let tolerance: Duration
@@ -18,7 +19,8 @@ struct TogglWebhookRoute: Sendable {
 
     func handle(_ request: Request, context: TallyRequestContext) async throws -> Response {
         guard let secret else {
-            throw APIError.unavailable("the Toggl webhook is off: set TOGGL_WEBHOOK_SECRET to turn it on")
+            switchedOffNotice.debug("a call to a switched-off webhook route (logged once)", to: context.logger)
+            throw APIError.switchedOff("the Toggl webhook is off: set TOGGL_WEBHOOK_SECRET to turn it on")
         }
         let body = Array(buffer: try await request.body.collect(upTo: Self.maxBytes))
         guard

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import TallyCore
 
 /// The raw request body, for the idempotency fingerprint and for handlers that must tell an
 /// explicit `null` from a missing field.
@@ -9,7 +10,8 @@ enum RawBody {
 }
 
 /// Reads a request body up to the size limit (413 beyond it) so the layers below can hash it
-/// for idempotency and look at it for explicit nulls.
+/// for idempotency and look at it for explicit nulls; refuses JSON nested too deeply (400) or
+/// holding NUL characters (422) before anything decodes it.
 struct BodyLimitMiddleware: RouterMiddleware {
     typealias Context = TallyRequestContext
     let maxBytes: Int
@@ -33,8 +35,27 @@ struct BodyLimitMiddleware: RouterMiddleware {
         } catch is NIOTooManyBytesError {
             throw APIError.contentTooLarge(limit: maxBytes)
         }
-        return try await RawBody.$bytes.withValue(Array(buffer: buffer)) {
-            try await next(request, context)
+        let bytes = Array(buffer: buffer)
+        try Self.checkShape(bytes, contentType: request.headers[.contentType])
+        do {
+            return try await RawBody.$bytes.withValue(bytes) {
+                try await next(request, context)
+            }
+        } catch {
+            // Only here is the body still at hand to find the field a bad date-time was in.
+            throw ProblemMapping.locatingInvalidInstant(error, body: bytes)
+        }
+    }
+
+    static func checkShape(_ bytes: [UInt8], contentType: String?) throws(APIError) {
+        // Forms are not JSON; anything else that says nothing of its type is read as JSON below.
+        if let contentType, !contentType.lowercased().contains("json") { return }
+        switch JSONShapeCheck.problem(in: bytes) {
+        case nil: return
+        case .tooDeep(let pointer, let limit):
+            throw APIError.malformedJSON("the JSON is nested more than \(limit) levels deep (at \(pointer))")
+        case .nulCharacter(let pointer):
+            throw APIError.validation([FieldError(pointer: pointer, detail: "must not contain the NUL character (U+0000)")])
         }
     }
 }

@@ -8,22 +8,39 @@ import TallyCore
 extension Row {
     /// A DATETIME column as GRDB writes it (`2026-11-23 13:00:00.000`, UTC).
     func instant(_ index: Int) throws -> Date {
-        let text: String = self[index]
-        if let date = RFC3339.parseAssumingUTC(text) { return date }
-        guard let date: Date = self[index] else { throw DatabaseError(message: "'\(text)' is not a date and time") }
-        return date
+        try Self.instant(self[index] as DatabaseValue)
     }
 
     func optionalInstant(_ index: Int) throws -> Date? {
         self.hasNull(atIndex: index) ? nil : try instant(index)
     }
+
+    /// By name, for the rows read with `SELECT *`.
+    func instant(_ column: String) throws -> Date {
+        try Self.instant(self[column] as DatabaseValue)
+    }
+
+    /// A bad value is an error for the request that reads it, never a crash of the process.
+    static func instant(_ value: DatabaseValue) throws -> Date {
+        // GRDB writes dates with Foundation's calendar, Julian before 15 October 1582, and reads
+        // them back the same way; the fast parser is proleptic Gregorian, right from 1583 on.
+        if case .string(let text) = value.storage, text.utf8.count >= 4, text.prefix(4) >= "1583",
+            let date = RFC3339.parseAssumingUTC(text)
+        {
+            return date
+        }
+        guard let date = Date.fromDatabaseValue(value) else {
+            throw DatabaseError(message: "\(value) is not a date and time")
+        }
+        return date
+    }
 }
 
 extension User {
-    init(row: Row) {
+    init(row: Row) throws {
         self.init(
             id: row["id"], name: row["name"], email: row["email"], role: Role(rawValue: row["role"]) ?? .member,
-            timezone: row["timezone"], createdAt: row["created_at"], updatedAt: row["updated_at"])
+            timezone: row["timezone"], createdAt: try row.instant("created_at"), updatedAt: try row.instant("updated_at"))
     }
 
     var arguments: StatementArguments {
@@ -55,10 +72,11 @@ extension Appointment {
         let metadata = try JSONDecoder().decode([String: JSONValue].self, from: Data(metadataText.utf8))
         self.init(
             id: row["id"], userID: row["user_id"], customerName: row["customer_name"],
-            appointmentDate: row["appointment_date"], startsAt: row["starts_at"],
+            appointmentDate: row["appointment_date"], startsAt: try row.instant("starts_at"),
             status: AppointmentStatus(rawValue: row["status"]) ?? .scheduled, durationMinutes: row["duration_minutes"],
             customerEmail: row["customer_email"], customerPhone: row["customer_phone"], address: row["address"],
-            notes: row["notes"], metadata: metadata, createdAt: row["created_at"], updatedAt: row["updated_at"])
+            notes: row["notes"], metadata: metadata, createdAt: try row.instant("created_at"),
+            updatedAt: try row.instant("updated_at"))
     }
 
     func arguments() throws -> StatementArguments {

@@ -63,7 +63,7 @@ extension SQLiteStore {
                 return .claimed
             }
             let status: Int? = row["status"]
-            let claimedAt: Date = row["created_at"]
+            let claimedAt = try row.instant("created_at")
             if status == nil, request.at.timeIntervalSince(claimedAt) > IdempotentRequest.lease {
                 // The first request died without an answer (a crash, a lost write): claim anew.
                 try db.execute(

@@ -20,7 +20,7 @@ extension SQLiteStore: AccountStore {
                     db, sql: "SELECT * FROM users WHERE email IS NOT NULL AND lower(email) = lower(?) ORDER BY id LIMIT 1",
                     arguments: [login])
             guard let row else { return nil }
-            return (User(row: row), row["password_hash"])
+            return (try User(row: row), row["password_hash"])
         }
     }
 
@@ -59,8 +59,8 @@ extension SQLiteStore: AccountStore {
                 let user = try Self.fetchUser(db, id: row["user_id"])
             else { return nil }
             let session = DashboardSession(
-                idHash: row["id_hash"], userID: row["user_id"], csrfToken: row["csrf_token"], createdAt: row["created_at"],
-                expiresAt: row["expires_at"])
+                idHash: row["id_hash"], userID: row["user_id"], csrfToken: row["csrf_token"], createdAt: try row.instant("created_at"),
+                expiresAt: try row.instant("expires_at"))
             return (session, user)
         }
     }
