@@ -1,4 +1,5 @@
 import Foundation
+import TallyTestSupport
 
 /// The built `tally` binary, run as a child process the way a user or systemd runs it.
 final class TallyProcess: @unchecked Sendable {
@@ -27,6 +28,9 @@ final class TallyProcess: @unchecked Sendable {
         var merged = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TALLY_") }
         for (key, value) in environment { merged[key] = value }
         process.environment = merged
+        for name in Self.secretVariables { if let value = environment[name] { TestRunLog.recordSecret(value) } }
+        printsSecret = arguments.count >= 2 && ["keys create", "webhooks add", "webhooks rotate"].contains(
+            arguments[0] + " " + arguments[1])
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("tally-output-\(UUID().uuidString)")
         outputFiles = (base.appendingPathExtension("out"), base.appendingPathExtension("err"))
         for file in [outputFiles.stdout, outputFiles.stderr] {
@@ -43,7 +47,20 @@ final class TallyProcess: @unchecked Sendable {
         try process.run()
     }
 
+    /// Variables holding secrets, whose values must never reach a log (as ServerConfiguration lists them).
+    static let secretVariables = [
+        "TOGGL_API_TOKEN", "TOGGL_WEBHOOK_SECRET", "CLOCKIFY_API_KEY", "CLOCKIFY_WEBHOOK_TOKEN",
+        "TALLY_HEALTH_WEBHOOK_TOKEN", "TALLY_SECRET_KEY", "TALLY_METRICS_TOKEN",
+    ]
+    /// `tally keys create` and `tally webhooks add` print only the new secret on stdout.
+    private let printsSecret: Bool
+
     deinit {
+        // Everything a child logged goes to the run's log, and every secret it printed to the
+        // list scripts/check-test-logs looks for in those logs.
+        let name = process.arguments?.prefix(2).joined(separator: "-") ?? "tally"
+        TestRunLog.append(stderr, to: "tally-\(name).log")
+        if printsSecret { TestRunLog.recordSecret(stdout) }
         try? FileManager.default.removeItem(at: outputFiles.stdout)
         try? FileManager.default.removeItem(at: outputFiles.stderr)
     }

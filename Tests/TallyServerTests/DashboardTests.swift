@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import TallyTestSupport
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -57,6 +58,7 @@ final class CookieBrowser: @unchecked Sendable {
         for cookie in setCookies {
             let pair = cookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
             if cookie.contains("Max-Age=0") { cookies[pair[0]] = nil } else { cookies[pair[0]] = pair.count > 1 ? pair[1] : "" }
+            if pair[0] == "tally_session", pair.count > 1 { TestRunLog.recordSecret(pair[1]) }
         }
         return Page(
             status: Int(response.status.code), location: response.headers.first(name: "Location"), body: text, setCookies: setCookies)

@@ -9,6 +9,7 @@ import TallyClient
 import TallyCore
 import TallyServer
 import TallyStore
+import TallyTestSupport
 import TallyWebhooks
 import Crypto
 
@@ -20,6 +21,8 @@ struct TestServer {
     let adminKey: String
     let databasePath: String
     let secretBox: SecretBox
+    /// What the server logged, redacted as `tally serve` logs it.
+    let log: TestLogLines
 
     static func run(
         configure: (inout ServerConfiguration) -> Void = { _ in },
@@ -42,7 +45,9 @@ struct TestServer {
         configuration.port = 0
         configuration.webhookAllowPrivate = true
         configure(&configuration)
-        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        TestRunLog.recordSecret(secret.value)
+        let log = TestLogLines()
+        let logger = log.logger(label: "test")
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = try buildApplication(
             configuration: configuration, store: store, secretBox: secretBox, metrics: metrics, logger: logger
@@ -58,7 +63,7 @@ struct TestServer {
             guard let port = await iterator.next() else { throw TestFailure("the server did not start") }
             let server = TestServer(
                 baseURL: URL(string: "http://127.0.0.1:\(port)")!, store: store, adminKey: secret.value,
-                databasePath: path, secretBox: secretBox)
+                databasePath: path, secretBox: secretBox, log: log)
             do {
                 try await body(server)
             } catch {
@@ -77,6 +82,7 @@ struct TestServer {
             secret.record(
                 id: Identifier.make("key"), name: "test", scopes: scopes, userID: userID, createdAt: Date(),
                 expiresAt: nil))
+        TestRunLog.recordSecret(secret.value)
         return secret.value
     }
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TallyTestSupport
 import Synchronization
 import TallyServer
 import TallyWebhooks
@@ -22,6 +23,7 @@ extension TestServer {
         guard let id = object["id"] as? String, let secret = object["secret"] as? String else {
             throw TestFailure("no id or secret in \(response.text)")
         }
+        TestRunLog.recordSecret(secret)
         return (id, secret)
     }
 

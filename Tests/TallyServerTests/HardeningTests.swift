@@ -1,0 +1,191 @@
+import Foundation
+import GRDB
+import Testing
+import TallyCore
+import TallyServer
+import TallyStore
+
+/// Regressions from the outside probe (issue 21): inputs that crashed the server for good,
+/// leaked secrets into the log, or cost seconds of CPU.
+@Suite struct HardeningTests {
+    static let user = #"{"id":"alice","name":"Alice"}"#
+
+    @Test(arguments: [
+        ("/v1/appointments", #"{"user_id":"alice","customer_name":"X","appointment_date":"9999-12-31T23:59:59-23:59"}"#, "#/appointment_date"),
+        ("/v1/appointments", #"{"user_id":"alice","customer_name":"X","appointment_date":"0001-01-01T00:00:00+23:59"}"#, "#/appointment_date"),
+        ("/v1/time-entries", #"{"user_id":"alice","description":"x","start":"2026-01-01T10:00:00Z","stop":"9999-12-31T23:59:59-23:59"}"#, "#/stop"),
+        ("/v1/time-entries", #"{"user_id":"alice","description":"x","start":"0000-12-31T23:00:00Z"}"#, "#/start"),
+        ("/v1/api-keys", #"{"name":"late","scopes":["read"],"expires_at":"9999-12-31T23:59:59-23:59"}"#, "#/expires_at"),
+    ])
+    func instantsOutsideYearsOneToNineThousandAreRefusedAndNothingIsStored(path: String, body: String, pointer: String)
+        async throws
+    {
+        try await TestServer.run { server in
+            #expect(try await server.send(.POST, "/v1/users", json: Self.user).status == 201)
+            let response = try await server.send(.POST, path, json: body)
+            #expect(response.status == 422, "\(response.text)")
+            let errors = try response.json()["errors"] as? [[String: Any]]
+            #expect(errors?.first?["pointer"] as? String == pointer, "\(response.text)")
+            #expect(try await server.store.appointments(AppointmentQuery(limit: 10)).isEmpty)
+            #expect(try await server.store.timeEntries(TimeEntryQuery(limit: 10)).isEmpty)
+            // Every read still works: the server is alive and nothing unreadable was kept.
+            for list in ["/v1/appointments", "/v1/time-entries", "/v1/api-keys"] {
+                #expect(try await server.send(.GET, list).status == 200)
+            }
+        }
+    }
+
+    @Test func yearOneAndYearNineThousandNineHundredNinetyNineRoundTrip() async throws {
+        try await TestServer.run { server in
+            #expect(try await server.send(.POST, "/v1/users", json: Self.user).status == 201)
+            let first = try await server.send(
+                .POST, "/v1/time-entries",
+                json: #"{"user_id":"alice","description":"x","start":"0001-01-01T00:00:00Z","stop":"0001-01-01T01:00:00Z"}"#)
+            #expect(first.status == 201, "\(first.text)")
+            let id = try #require(try first.json()["id"] as? String)
+            let read = try await server.send(.GET, "/v1/time-entries/\(id)").json()
+            #expect(read["start"] as? String == "0001-01-01T00:00:00.000Z")
+            #expect(read["stop"] as? String == "0001-01-01T01:00:00.000Z")
+            let patched = try await server.send(.PATCH, "/v1/time-entries/\(id)", json: #"{"description":"y"}"#)
+            #expect(patched.status == 200, "\(patched.text)")
+
+            let last = try await server.send(
+                .POST, "/v1/appointments",
+                json: #"{"user_id":"alice","customer_name":"X","appointment_date":"9999-12-31T23:59:59Z"}"#)
+            #expect(last.status == 201, "\(last.text)")
+            let appointment = try #require(try last.json()["id"] as? String)
+            #expect(try await server.send(.GET, "/v1/appointments/\(appointment)").status == 200)
+        }
+    }
+
+    /// A row no input can make any more (an older version stored year 10000), or one broken by
+    /// hand, fails the requests that read it, and the server goes on; the log of that 500 holds
+    /// neither the caller's key nor the cookie nor the CSRF token it sent.
+    @Test func anUnreadableRowFailsItsRequestOnlyAndTheLogKeepsTheSecretsOut() async throws {
+        try await TestServer.run { server in
+            #expect(try await server.send(.POST, "/v1/users", json: Self.user).status == 201)
+            let created = try await server.send(
+                .POST, "/v1/appointments",
+                json: #"{"user_id":"alice","customer_name":"X","appointment_date":"2026-12-01T10:00:00Z"}"#)
+            let id = try #require(try created.json()["id"] as? String)
+            let other = try DatabaseQueue(path: server.databasePath)
+            try await other.write { db in
+                try db.execute(sql: "UPDATE appointments SET starts_at = '10000-01-01 00:00:00.000' WHERE id = ?", arguments: [id])
+            }
+            let cookie = "tally_session=" + String(repeating: "Zq9", count: 14) + "x"
+            let csrf = "csrf-" + String(repeating: "Kp7", count: 12)
+            for _ in 0..<3 {
+                let failed = try await server.send(
+                    .GET, "/v1/appointments/\(id)", headers: [("Cookie", cookie), ("X-CSRF-Token", csrf)])
+                #expect(failed.status == 500)
+                #expect(failed.header("Content-Type") == "application/problem+json")
+            }
+            #expect(try await server.send(.GET, "/v1/users").status == 200)
+            let lines = server.log.all
+            #expect(lines.contains { $0.contains("request failed") && $0.contains("getAppointment") })
+            for secret in [server.adminKey, cookie, String(cookie.dropFirst("tally_session=".count)), csrf] {
+                #expect(!lines.contains { $0.contains(secret) }, "the log holds \(secret.prefix(8))…")
+            }
+        }
+    }
+
+    @Test func secretShapedTextIsRedactedFromLogValues() {
+        let key = "tly_" + String(repeating: "a1b2", count: 11)
+        let redacted = SecretRedaction.redact("Authorization: Bearer \(key); whsec_QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo= path=/v1/daily-logs/dl_01m8xtnr86059np433w7cae99s")
+        #expect(!redacted.contains(key) && !redacted.contains("a1b2a1b2"))
+        #expect(!redacted.contains("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo"))
+        #expect(redacted.contains("/v1/daily-logs/dl_01m8xtnr86059np433w7cae99s"))
+        SecretRedaction.register("short-but-configured")
+        #expect(SecretRedaction.redact("token=short-but-configured") == "token=[redacted]")
+        #expect(SecretRedaction.redact("status=200 route=/v1/users") == "status=200 route=/v1/users")
+    }
+
+    @Test func deeplyNestedJSONIsRefusedAtOnce() async throws {
+        try await TestServer.run { server in
+            #expect(try await server.send(.POST, "/v1/users", json: Self.user).status == 201)
+            let nested = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
+            let started = ContinuousClock.now
+            let response = try await server.send(
+                .POST, "/v1/appointments",
+                json: #"{"user_id":"alice","customer_name":"X","appointment_date":"2026-12-01T10:00:00Z","deep":"# + nested + "}")
+            #expect(response.status == 400)
+            #expect((try response.json()["detail"] as? String)?.contains("nested more than 32 levels") == true)
+            #expect(ContinuousClock.now - started < .seconds(2))
+            #expect(try await server.store.appointments(AppointmentQuery(limit: 10)).isEmpty)
+            // 32 levels are fine.
+            let allowed = String(repeating: "[", count: 30) + String(repeating: "]", count: 30)
+            let kept = try await server.send(
+                .POST, "/v1/appointments",
+                json: #"{"user_id":"alice","customer_name":"X","appointment_date":"2026-12-01T10:00:00Z","deep":"# + allowed + "}")
+            #expect(kept.status == 201, "\(kept.text)")
+        }
+    }
+
+    @Test func nulCharactersAreRefusedNotTruncated() async throws {
+        try await TestServer.run { server in
+            #expect(try await server.send(.POST, "/v1/users", json: Self.user).status == 201)
+            for (path, body, pointer) in [
+                ("/v1/daily-logs", #"{"user_id":"alice","reviews":1,"notes":"before\u0000after"}"#, "#/notes"),
+                ("/v1/users", #"{"id":"bob","name":"Bob\u0000by"}"#, "#/name"),
+                ("/v1/time-entries", #"{"user_id":"alice","description":"x","start":"2026-01-01T10:00:00Z","tags":["a","b\u0000"]}"#, "#/tags/1"),
+            ] {
+                let response = try await server.send(.POST, path, json: body)
+                #expect(response.status == 422, "\(path): \(response.text)")
+                let errors = try response.json()["errors"] as? [[String: Any]]
+                #expect(errors?.first?["pointer"] as? String == pointer, "\(response.text)")
+            }
+            // An escaped backslash before u0000 is text, not NUL.
+            let text = try await server.send(.POST, "/v1/daily-logs", json: #"{"user_id":"alice","reviews":1,"demos":0,"callbacks":0,"notes":"C:\\u0000"}"#)
+            #expect(text.status == 201, "\(text.text)")
+            #expect(try text.json()["notes"] as? String == #"C:\u0000"#)
+            #expect(try await server.store.users(after: nil, limit: 10).map(\.id) == ["alice"])
+        }
+    }
+
+    @Test func timeEntryTextsAndListsHaveLimits() async throws {
+        try await TestServer.run { server in
+            #expect(try await server.send(.POST, "/v1/users", json: Self.user).status == 201)
+            let longProject = String(repeating: "p", count: 201)
+            let manyTags = (0..<51).map { "\"t\($0)\"" }.joined(separator: ",")
+            let longTag = String(repeating: "t", count: 101)
+            for (body, pointer) in [
+                (#"{"user_id":"alice","description":"x","start":"2026-01-01T10:00:00Z","project":"\#(longProject)"}"#, "#/project"),
+                (#"{"user_id":"alice","description":"x","start":"2026-01-01T10:00:00Z","tags":[\#(manyTags)]}"#, "#/tags"),
+                (#"{"user_id":"alice","description":"x","start":"2026-01-01T10:00:00Z","tags":["\#(longTag)"]}"#, "#/tags/0"),
+            ] {
+                let response = try await server.send(.POST, "/v1/time-entries", json: body)
+                #expect(response.status == 422, "\(response.text)")
+                let errors = try response.json()["errors"] as? [[String: Any]]
+                #expect(errors?.first?["pointer"] as? String == pointer, "\(response.text)")
+            }
+            #expect(try await server.store.timeEntries(TimeEntryQuery(limit: 10)).isEmpty)
+        }
+    }
+
+    @Test func metricsCanRequireAToken() async throws {
+        let token = "metrics-token-0123456789"
+        try await TestServer.run(configure: { $0.metricsToken = token }) { server in
+            #expect(try await server.send(.GET, "/metrics", key: .some(nil)).status == 401)
+            #expect(try await server.send(.GET, "/metrics", key: "wrong-token-0123456789").status == 401)
+            let answered = try await server.send(.GET, "/metrics", key: token)
+            #expect(answered.status == 200)
+            #expect(answered.text.contains("tally_http_requests_total") || answered.text.contains("# TYPE"))
+        }
+        try await TestServer.run { server in
+            let open = try await server.send(.GET, "/metrics", key: .some(nil))
+            #expect(open.status == 200)
+        }
+    }
+
+    @Test func callsToASwitchedOffWebhookAreNotLoggedAsErrors() async throws {
+        try await TestServer.run { server in
+            for _ in 0..<3 {
+                let response = try await server.send(.POST, "/webhooks/toggl", key: .some(nil), json: "{}")
+                #expect(response.status == 503)
+            }
+            let lines = server.log.all
+            #expect(!lines.contains { $0.hasPrefix("error") })
+            #expect(lines.filter { $0.contains("switched-off webhook route") }.count == 1)
+        }
+    }
+}
