@@ -9,7 +9,8 @@ due, so a stalled server shows up as latency instead of as a lower rate (no coor
 A pool of worker threads, each with its own keep-alive connection, sends the requests.
 
 Each sample (one a minute by default) records the server's VmRSS and VmHWM from /proc/PID/status,
-its open file descriptors (entries of /proc/PID/fd), its threads, the database's size on disk,
+its open file descriptors (entries of /proc/PID/fd) and how many of them are sockets (the driver
+keeps up to --workers keep-alive connections open), its threads, the database's size on disk,
 and for the requests completed in that interval: count, non-2xx answers, transport failures,
 latency p50/p99/max. Any non-2xx answer (429 included) is an error. Exit status 1 when there were
 errors, else 0.
@@ -204,7 +205,14 @@ def proc_sample(pid, database):
                 hwm = int(line.split()[1])
             elif line.startswith("Threads:"):
                 threads = int(line.split()[1])
-    fds = len(os.listdir(f"/proc/{pid}/fd"))
+    fds = sockets = 0
+    for entry in os.listdir(f"/proc/{pid}/fd"):
+        fds += 1
+        try:
+            if os.readlink(f"/proc/{pid}/fd/{entry}").startswith("socket:"):
+                sockets += 1
+        except OSError:
+            pass
     db_bytes = 0
     if database:
         for suffix in ("", "-wal", "-shm"):
@@ -212,7 +220,7 @@ def proc_sample(pid, database):
                 db_bytes += os.path.getsize(database + suffix)
             except OSError:
                 pass
-    return {"rss_kib": rss, "hwm_kib": hwm, "fds": fds, "threads": threads, "db_bytes": db_bytes}
+    return {"rss_kib": rss, "hwm_kib": hwm, "fds": fds, "sockets": sockets, "threads": threads, "db_bytes": db_bytes}
 
 
 class Stats:
@@ -278,13 +286,13 @@ def main():
     duration = args.minutes * 60.0
     interval = 1.0 / args.rate
     fields = ["minute", "elapsed_s", "requests", "rate_per_s", "non_2xx", "transport_errors", "late_starts",
-              "p50_ms", "p99_ms", "max_ms", "rss_kib", "hwm_kib", "fds", "threads", "db_bytes"]
+              "p50_ms", "p99_ms", "max_ms", "rss_kib", "hwm_kib", "fds", "sockets", "threads", "db_bytes"]
     csv_file = open(args.csv, "w", newline="")
     writer = csv.DictWriter(csv_file, fieldnames=fields)
     writer.writeheader()
 
     header = (f"{'min':>4} {'elapsed':>8} {'reqs':>6} {'req/s':>6} {'non2xx':>6} {'xport':>5} "
-              f"{'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'RSS MiB':>8} {'HWM MiB':>8} {'fds':>5} {'thr':>4} {'db MiB':>7}")
+              f"{'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'RSS MiB':>8} {'HWM MiB':>8} {'fds':>5} {'socks':>5} {'thr':>4} {'db MiB':>7}")
     print(header, flush=True)
 
     rows = []
@@ -309,7 +317,7 @@ def main():
         fmt = lambda v, w: f"{v:>{w}}" if v != "" else f"{'-':>{w}}"
         print(f"{minute:>4} {row['elapsed_s']:>8} {count:>6} {row['rate_per_s']:>6} {errors:>6} {transport:>5} "
               f"{fmt(row['p50_ms'], 7)} {fmt(row['p99_ms'], 7)} {fmt(row['max_ms'], 7)} "
-              f"{proc['rss_kib'] / 1024:>8.1f} {proc['hwm_kib'] / 1024:>8.1f} {proc['fds']:>5} {proc['threads']:>4} "
+              f"{proc['rss_kib'] / 1024:>8.1f} {proc['hwm_kib'] / 1024:>8.1f} {proc['fds']:>5} {proc['sockets']:>5} {proc['threads']:>4} "
               f"{proc['db_bytes'] / 1048576:>7.1f}", flush=True)
 
     # Baseline before any load (after the users were made).
@@ -374,6 +382,7 @@ def main():
     print(f"{'RSS (MiB)':>22} {first['rss_kib'] / 1024:>10.1f} {last['rss_kib'] / 1024:>10.1f}")
     print(f"{'RSS peak, HWM (MiB)':>22} {first['hwm_kib'] / 1024:>10.1f} {last['hwm_kib'] / 1024:>10.1f}")
     print(f"{'open fds':>22} {first['fds']:>10} {last['fds']:>10}")
+    print(f"{'of them sockets':>22} {first['sockets']:>10} {last['sockets']:>10}")
     print(f"{'threads':>22} {first['threads']:>10} {last['threads']:>10}")
     print(f"{'database (MiB)':>22} {first['db_bytes'] / 1048576:>10.1f} {last['db_bytes'] / 1048576:>10.1f}")
     print(f"{'p50 (ms), first/last':>22} {first_loaded['p50_ms']:>10} {last['p50_ms']:>10}")

@@ -46,6 +46,7 @@ mkdir -p "$ARTEFACTS"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 CSV="$ARTEFACTS/soak-$STAMP.csv"
 LOG="$ARTEFACTS/serve.log"
+: >"$ARTEFACTS/cli.log"
 WORK=$(mktemp -d)
 SERVER_PID=""
 cleanup() {
@@ -65,8 +66,8 @@ export TALLY_DATABASE_URL="$WORK/soak.sqlite"
 export TALLY_SECRET_KEY_FILE="$WORK/secret.key"
 export TALLY_RATE_LIMIT=1000000000
 
-"$BIN" users create --id soak000 --name "Soak Rep 0" --timezone Europe/Amsterdam >/dev/null
-KEY=$("$BIN" keys create --name soak --scopes read,write,admin)
+"$BIN" users create --id soak000 --name "Soak Rep 0" --timezone Europe/Amsterdam >/dev/null 2>>"$ARTEFACTS/cli.log"
+KEY=$("$BIN" keys create --name soak --scopes read,write,admin 2>>"$ARTEFACTS/cli.log")
 
 "$BIN" serve --host 127.0.0.1 --port 0 --log-format json 2>"$LOG" &
 SERVER_PID=$!

@@ -10,10 +10,10 @@ extension TallyAPI {
         try Caller.require(.read)
         let query = input.query
         let limit = try pageSize(query.limit)
+        let userID = try Caller.privateScope(asked: query.userId, "appointments")
         // Dates in the filters are days in the filtered user's timezone, else the server's default.
         let zone =
-            query.userId != nil
-            ? try await timeZone(of: query.userId!) : TimeZone(identifier: configuration.defaultTimezone) ?? .gmt
+            try await userID.asyncMap { try await timeZone(of: $0) } ?? TimeZone(identifier: configuration.defaultTimezone) ?? .gmt
         var from: Date?
         var before: Date?
         if let text = query.from {
@@ -24,7 +24,7 @@ extension TallyAPI {
         }
         var appointments = try await store.appointments(
             AppointmentQuery(
-                userID: query.userId, from: from, before: before, status: query.status.map(AppointmentStatus.init),
+                userID: userID, from: from, before: before, status: query.status.map(AppointmentStatus.init),
                 updatedSince: query.updatedSince, after: try PageCursor.decode(query.cursor), limit: limit + 1))
         let next = PageCursor.next(&appointments, pageSize: limit) {
             PageAfter(sortKey: Self.sortKey($0.startsAt), id: $0.id)
@@ -37,6 +37,7 @@ extension TallyAPI {
     {
         try Caller.require(.write)
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("send JSON") }
+        try Caller.requireChange(of: body.userId, "appointments")
         let zone = try await timeZone(of: body.userId)
         let startsAt = try instant(body.appointmentDate, field: "appointment_date", zone: zone).start
         let created = now
@@ -58,6 +59,7 @@ extension TallyAPI {
         guard let appointment = try await store.appointment(id: input.path.id) else {
             throw TallyError.notFound(kind: "appointment", id: input.path.id)
         }
+        try Caller.requirePrivateRead(of: appointment.userID, kind: "appointment", id: appointment.id)
         return .ok(.init(body: .json(try appointment.wire())))
     }
 
@@ -73,12 +75,15 @@ extension TallyAPI {
             guard let existing = try await store.appointment(id: input.path.id) else {
                 throw TallyError.notFound(kind: "appointment", id: input.path.id)
             }
+            try Caller.requirePrivateRead(of: existing.userID, kind: "appointment", id: existing.id)
             newStart = (text, try instant(text, field: "appointment_date", zone: try await timeZone(of: existing.userID)).start)
         } else {
             newStart = nil
         }
         let instant = now
+        let mayChange = Caller.ownerCheck("appointment", id: input.path.id, isPrivate: true)
         let appointment = try await store.updateAppointment(id: input.path.id) { appointment in
+            try mayChange(appointment.userID)
             if let name = body.customerName { appointment.customerName = name }
             if let newStart {
                 appointment.appointmentDate = newStart.text
@@ -106,6 +111,9 @@ extension TallyAPI {
         -> Operations.DeleteAppointment.Output
     {
         try Caller.require(.write)
+        if let appointment = try await store.appointment(id: input.path.id) {
+            try Caller.requirePrivateRead(of: appointment.userID, kind: "appointment", id: appointment.id)
+        }
         guard try await store.deleteAppointment(id: input.path.id, at: now) else {
             throw TallyError.notFound(kind: "appointment", id: input.path.id)
         }

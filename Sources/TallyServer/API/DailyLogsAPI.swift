@@ -24,6 +24,7 @@ extension TallyAPI {
     func createDailyLog(_ input: Operations.CreateDailyLog.Input) async throws -> Operations.CreateDailyLog.Output {
         try Caller.require(.write)
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("send JSON") }
+        try Caller.requireChange(of: body.userId, "daily logs")
         let instant = now
         let day: LocalDate
         if let given = try date(body.date, field: "date") {
@@ -54,7 +55,9 @@ extension TallyAPI {
         let newDate = try date(body.date, field: "date")
         let nulls = ExplicitNulls.keys()
         let instant = now
+        let mayChange = Caller.ownerCheck("daily log", id: input.path.id, isPrivate: false)
         let log = try await store.updateDailyLog(id: input.path.id) { log in
+            try mayChange(log.userID)
             if let newDate { log.date = newDate }
             if let reviews = body.reviews { log.reviews = reviews }
             if let demos = body.demos { log.demos = demos }
@@ -69,6 +72,7 @@ extension TallyAPI {
 
     func deleteDailyLog(_ input: Operations.DeleteDailyLog.Input) async throws -> Operations.DeleteDailyLog.Output {
         try Caller.require(.write)
+        if let log = try await store.dailyLog(id: input.path.id) { try Caller.requireChange(of: log.userID, "daily logs") }
         guard try await store.deleteDailyLog(id: input.path.id, at: now) else {
             throw TallyError.notFound(kind: "daily log", id: input.path.id)
         }

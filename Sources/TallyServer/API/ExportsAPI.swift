@@ -8,9 +8,10 @@ extension TallyAPI {
     func exportTimeEntries(_ input: Operations.ExportTimeEntries.Input) async throws -> Operations.ExportTimeEntries.Output {
         try Caller.require(.read)
         let query = input.query
-        let range = try await exportRange(from: query.from, to: query.to, userID: query.userId)
+        let userID = try Caller.privateScope(asked: query.userId, "time entries")
+        let range = try await exportRange(from: query.from, to: query.to, userID: userID)
         let entries = try await store.timeEntries(
-            TimeEntryQuery(userID: query.userId, from: range.from, before: range.before, limit: Int.max))
+            TimeEntryQuery(userID: userID, from: range.from, before: range.before, limit: Int.max))
         var table = CSVTable(header: [
             "id", "user_id", "source", "external_id", "start", "stop", "duration_seconds", "timezone", "category",
             "category_manual", "project", "tags", "description",
@@ -46,9 +47,10 @@ extension TallyAPI {
     func exportAppointments(_ input: Operations.ExportAppointments.Input) async throws -> Operations.ExportAppointments.Output {
         try Caller.require(.read)
         let query = input.query
-        let range = try await exportRange(from: query.from, to: query.to, userID: query.userId)
+        let userID = try Caller.privateScope(asked: query.userId, "appointments")
+        let range = try await exportRange(from: query.from, to: query.to, userID: userID)
         let appointments = try await store.appointments(
-            AppointmentQuery(userID: query.userId, from: range.from, before: range.before, limit: Int.max))
+            AppointmentQuery(userID: userID, from: range.from, before: range.before, limit: Int.max))
         var table = CSVTable(header: [
             "id", "user_id", "customer_name", "appointment_date", "status", "duration_minutes", "customer_email",
             "customer_phone", "address", "notes", "metadata",

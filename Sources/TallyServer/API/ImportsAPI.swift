@@ -7,7 +7,8 @@ import TallyStore
 extension TallyAPI {
     func importAppleHealth(_ input: Operations.ImportAppleHealth.Input) async throws -> Operations.ImportAppleHealth.Output {
         try Caller.require(.write)
-        let userID = try await importOwner(input.query.userId)
+        let userID = try await importOwner(input.query.userId ?? Caller.access.ownUserID)
+        try Caller.requireChange(of: userID, "time entries")
         let body: HTTPBody
         switch input.body {
         case .applicationZip(let sent), .xml(let sent), .binary(let sent): body = sent
@@ -45,6 +46,7 @@ extension TallyAPI {
     func getImport(_ input: Operations.GetImport.Input) async throws -> Operations.GetImport.Output {
         try Caller.require(.read)
         guard let status = imports.status(input.path.id) else { throw TallyError.notFound(kind: "import", id: input.path.id) }
+        try Caller.requirePrivateRead(of: status.userID, kind: "import", id: status.id)
         return .ok(.init(body: .json(status.wire)))
     }
 

@@ -23,11 +23,12 @@ extension TallyAPI {
                 throw ValidationError(error.errors.map { FieldError(field: "source_priority", $0.detail) })
             }
         }
-        if let userID = query.userId, try await store.user(id: userID) == nil {
+        let userID = try Caller.privateScope(asked: query.userId, "time reports")
+        if let userID, try await store.user(id: userID) == nil {
             throw TallyError.notFound(kind: "user", id: userID)
         }
         let report = try await reports.time(
-            range: range, grouping: grouping, userID: query.userId, dayStartsAt: dayStartsAt, priority: priority)
+            range: range, grouping: grouping, userID: userID, dayStartsAt: dayStartsAt, priority: priority)
         return .ok(
             .init(
                 body: .json(

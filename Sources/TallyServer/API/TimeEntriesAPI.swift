@@ -8,9 +8,10 @@ extension TallyAPI {
         try Caller.require(.read)
         let query = input.query
         let limit = try pageSize(query.limit)
+        let userID = try Caller.privateScope(asked: query.userId, "time entries")
         var entries = try await store.timeEntries(
             TimeEntryQuery(
-                userID: query.userId, source: query.source.flatMap { TimeEntrySource(rawValue: $0.rawValue) },
+                userID: userID, source: query.source.flatMap { TimeEntrySource(rawValue: $0.rawValue) },
                 category: query.category, from: query.from, before: query.to, updatedSince: query.updatedSince,
                 after: try PageCursor.decode(query.cursor), limit: limit + 1))
         let next = PageCursor.next(&entries, pageSize: limit) {
@@ -22,6 +23,7 @@ extension TallyAPI {
     func createTimeEntry(_ input: Operations.CreateTimeEntry.Input) async throws -> Operations.CreateTimeEntry.Output {
         try Caller.require(.write)
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("send JSON") }
+        try Caller.requireChange(of: body.userId, "time entries")
         let instant = now
         let rules = try await rulesBook.rules()
         let tags = body.tags ?? []
@@ -45,6 +47,7 @@ extension TallyAPI {
         guard let entry = try await store.timeEntry(id: input.path.id) else {
             throw TallyError.notFound(kind: "time entry", id: input.path.id)
         }
+        try Caller.requirePrivateRead(of: entry.userID, kind: "time entry", id: entry.id)
         return .ok(.init(body: .json(try entry.wire)))
     }
 
@@ -55,7 +58,9 @@ extension TallyAPI {
         let instant = now
         let rules = try await rulesBook.rules()
         let category = try body.category.map(Self.categoryName)
+        let mayChange = Caller.ownerCheck("time entry", id: input.path.id, isPrivate: true)
         let entry = try await store.updateTimeEntry(id: input.path.id) { entry in
+            try mayChange(entry.userID)
             if let description = body.description { entry.description = description }
             if let project = body.project { entry.project = project } else if nulls.contains("project") { entry.project = nil }
             if let tags = body.tags { entry.tags = tags }
@@ -78,6 +83,9 @@ extension TallyAPI {
 
     func deleteTimeEntry(_ input: Operations.DeleteTimeEntry.Input) async throws -> Operations.DeleteTimeEntry.Output {
         try Caller.require(.write)
+        if let entry = try await store.timeEntry(id: input.path.id) {
+            try Caller.requirePrivateRead(of: entry.userID, kind: "time entry", id: entry.id)
+        }
         guard try await store.deleteTimeEntry(id: input.path.id, at: now) else {
             throw TallyError.notFound(kind: "time entry", id: input.path.id)
         }

@@ -28,10 +28,15 @@ extension TallyAPI {
         return .ok(.init(body: .json(.init(source: .init(rawValue: control.source.rawValue) ?? .toggl, running: false, entry: try stopped?.wire))))
     }
 
+    /// The trackers' timer is the sync user's: only they, or someone acting for the team, use it.
     func timerControl(_ requested: String?) async throws -> TimerControl {
-        try await TimerControl.make(
+        let owner = try await syncOwner()
+        guard Caller.access.mayChange(recordsOf: owner) else {
+            throw APIError.forbidden("the timer belongs to the sync user, '\(owner)'")
+        }
+        return try await TimerControl.make(
             sources: sources, requested: requested.flatMap(TimeEntrySource.init(rawValue:)), store: store,
-            rules: { try await rulesBook.rules() }, userID: try await syncOwner(), now: configuration.now)
+            rules: { try await rulesBook.rules() }, userID: owner, now: configuration.now)
     }
 
     /// Whose synced entries these are: `TALLY_SYNC_USER`, else the only user.

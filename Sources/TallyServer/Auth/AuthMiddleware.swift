@@ -40,11 +40,18 @@ struct AuthMiddleware: RouterMiddleware {
         do { try await usage.record(key, at: instant, in: store) } catch {
             context.logger.warning("could not record the API key's last use", metadata: ["error": "\(error)"])
         }
+        // A key bound to a user acts as that user would: a member's key only for them.
+        let access: Access
+        if let userID = key.userID, !key.allows(.admin) {
+            access = Access.of(key: key, boundUser: try await store.user(id: userID))
+        } else {
+            access = .wholeTeam
+        }
         var context = context
         context.apiKey = key
         context.databaseVersion = version
         context.logger[metadataKey: "api_key_id"] = .string(key.id)
-        return try await Caller.$apiKey.withValue(key) {
+        return try await Caller.$identity.withValue(.init(apiKey: key, access: access)) {
             try await next(request, context)
         }
     }
@@ -76,7 +83,7 @@ extension AuthMiddleware {
         var context = context
         context.apiKey = signedIn.apiKey
         context.logger[metadataKey: "user_id"] = .string(signedIn.user.id)
-        return try await Caller.$apiKey.withValue(signedIn.apiKey) {
+        return try await Caller.$identity.withValue(signedIn.identity) {
             try await next(request, context)
         }
     }

@@ -6,8 +6,8 @@ import TallyStore
 
 /// Serves repeated reads of users, daily logs and appointments from memory while the database is
 /// unchanged, and gives every such answer a strong `ETag` so pollers can ask with `If-None-Match`
-/// and get `304 Not Modified`. These answers depend only on the database and the URL (each route
-/// needs the read scope, which the caller's key is checked for here). `Cache-Control: no-cache`
+/// and get `304 Not Modified`. These answers depend only on the database, the URL and for whom the
+/// caller acts (each route needs the read scope, which the caller's key is checked for here). `Cache-Control: no-cache`
 /// on the request skips the kept answer.
 struct ReadCacheMiddleware: RouterMiddleware {
     typealias Context = TallyRequestContext
@@ -32,7 +32,8 @@ struct ReadCacheMiddleware: RouterMiddleware {
         else {
             return try await next(request, context)
         }
-        let key = request.uri.description
+        // A member sees only their own appointments: answers are kept per audience.
+        let key = (Caller.access.ownUserID.map { "member:" + $0 } ?? "team") + " " + request.uri.description
         let revalidate = request.headers[.cacheControl]?.contains("no-cache") == true
         if !revalidate, let entry = cache.value(for: key, at: version) {
             metrics.recordReadCache(hit: true)

@@ -16,7 +16,9 @@ extension Dashboard {
         let source = query["source"].flatMap { TimeEntrySource(rawValue: String($0)) }
         let users = try await store.users(after: nil, limit: 1000)
         let names = Dictionary(users.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        let userID = query["user"].map(String.init).flatMap { names[$0] == nil ? nil : $0 }
+        // A member sees only their own entries (see Access).
+        let asked = query["user"].map(String.init).flatMap { names[$0] == nil ? nil : $0 }
+        let userID = Access.of(user: signedIn.user).actsForWholeTeam ? asked : signedIn.user.id
         let rules = try await api.rulesBook.rules()
         let found = try await store.timeEntries(
             TimeEntryQuery(

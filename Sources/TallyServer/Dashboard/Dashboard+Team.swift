@@ -30,8 +30,11 @@ extension Dashboard {
             ] as [String: Any]
         }
         let names = Dictionary(report.users.map { ($0.userID, $0.name) }, uniquingKeysWith: { first, _ in first })
+        // Customers are private to whoever books them: a member sees their own appointments.
+        let access = Access.of(user: signedIn.user)
         let upcoming = try await store.appointments(
-            AppointmentQuery(from: now(), before: now().addingTimeInterval(14 * 86_400), limit: 50))
+            AppointmentQuery(
+                userID: access.ownUserID, from: now(), before: now().addingTimeInterval(14 * 86_400), limit: 50))
         let appointments = upcoming.map { appointment in
             [
                 "customer": appointment.customerName, "user": names[appointment.userID] ?? appointment.userID,

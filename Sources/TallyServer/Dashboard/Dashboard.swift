@@ -57,7 +57,7 @@ struct Dashboard: Sendable {
             guard let signedIn = try await SignedIn.find(request, store: store, now: now()) else {
                 return Self.redirect(try await store.countUsers() == 0 ? "/setup" : "/sign-in?next=\(Self.escapeQuery(request.uri.path))")
             }
-            return try await Caller.$apiKey.withValue(signedIn.apiKey) { try await render(request, signedIn) }
+            return try await Caller.$identity.withValue(signedIn.identity) { try await render(request, signedIn) }
         } catch {
             return try await failure(error, request, context)
         }
@@ -77,7 +77,7 @@ struct Dashboard: Sendable {
                 throw APIError.forbidden("the form was stale or came from another site: reload the page and try again")
             }
             if adminOnly, signedIn.user.role != .admin { throw APIError.forbidden("only admins can change this") }
-            return try await Caller.$apiKey.withValue(signedIn.apiKey) { try await perform(form, signedIn) }
+            return try await Caller.$identity.withValue(signedIn.identity) { try await perform(form, signedIn) }
         } catch {
             return try await failure(error, request, context)
         }

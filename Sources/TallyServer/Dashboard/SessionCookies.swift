@@ -85,6 +85,11 @@ struct SignedIn: Sendable {
             scopes: scopes, userID: user.id, createdAt: session.createdAt)
     }
 
+    /// The person as the API sees them: their scopes, and for whom they may act.
+    var identity: Caller.Identity {
+        Caller.Identity(apiKey: apiKey, access: .of(user: user))
+    }
+
     static func find(_ request: Request, store: any TallyStore, now: Date) async throws -> SignedIn? {
         guard let token = SessionCookies.value(SessionCookies.session, in: request), token.count == 43 else { return nil }
         guard let (session, user) = try await store.session(idHash: SessionCookies.hash(token), at: now) else { return nil }
