@@ -7,7 +7,9 @@ import TallyStore
 
 /// Makes one delivery attempt: a signed POST of the event body, and what came back.
 struct DeliverySender: Sendable {
+    /// For endpoints whose addresses are not checked (TALLY_WEBHOOK_ALLOW_PRIVATE=1).
     let httpClient: HTTPClient
+    let pinnedClients: PinnedHTTPClients
     let timeout: Duration
     let urlPolicy: WebhookURLPolicy
     let userAgent: String
@@ -26,9 +28,15 @@ struct DeliverySender: Sendable {
             let duration = ContinuousClock.now - started
             return Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
         }
+        let client: HTTPClient
         do {
-            // Checked again at send time: a name can resolve elsewhere than when it was registered.
-            try await urlPolicy.check(claimed.url)
+            // Checked again at send time: a name can resolve elsewhere than when it was registered;
+            // and the connection goes to the address checked now.
+            if let vetted = try await urlPolicy.vet(claimed.url) {
+                client = pinnedClients.client(host: vetted.host, address: vetted.address)
+            } else {
+                client = httpClient
+            }
         } catch {
             return Result(latencyMilliseconds: 0, error: "refused: the URL \(error.description)")
         }
@@ -45,7 +53,7 @@ struct DeliverySender: Sendable {
         }
         request.body = .bytes(ByteBuffer(bytes: claimed.body))
         do {
-            let response = try await httpClient.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+            let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
             var excerpt: [UInt8] = []
             for try await chunk in response.body {
                 excerpt.append(contentsOf: chunk.readableBytesView.prefix(WebhookDelivery.responseExcerptLimit - excerpt.count))

@@ -57,9 +57,12 @@ public final class WebhookDispatcher: Service {
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
         configuration.decompression = .disabled
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let pinned = PinnedHTTPClients(configuration: configuration)
         let sender = DeliverySender(
-            httpClient: httpClient, timeout: settings.timeout, urlPolicy: urlPolicy, userAgent: settings.userAgent)
+            httpClient: httpClient, pinnedClients: pinned, timeout: settings.timeout, urlPolicy: urlPolicy,
+            userAgent: settings.userAgent)
         await dispatch(with: sender)
+        await pinned.shutdown()
         try await httpClient.shutdown()
     }
 

@@ -20,6 +20,14 @@ public struct WebhookURLPolicy: Sendable {
 
     /// Checks the URL's form, then (unless private addresses are allowed) where it resolves.
     public func check(_ text: String) async throws(WebhookURLError) {
+        _ = try await vet(text)
+    }
+
+    /// Checks the URL and returns the host and the address to connect to, so that a delivery
+    /// connects to the address that was checked: a name that resolves to a public address for
+    /// the check and to an internal one for the connection (DNS rebinding) gets nowhere. Nil
+    /// when private addresses are allowed and the client may resolve as it likes.
+    public func vet(_ text: String) async throws(WebhookURLError) -> (host: String, address: String)? {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty
         else { throw WebhookURLError("must be an absolute http:// or https:// URL") }
         guard scheme == "http" || scheme == "https" else {
@@ -29,7 +37,7 @@ public struct WebhookURLPolicy: Sendable {
             throw WebhookURLError("must not carry a user name or password")
         }
         guard text.utf8.count <= 2048 else { throw WebhookURLError("must be at most 2048 characters") }
-        if allowPrivateAddresses { return }
+        if allowPrivateAddresses { return nil }
         let addresses: [SocketAddress]
         do {
             addresses = try await Self.resolve(host: host, port: url.port ?? (scheme == "https" ? 443 : 80))
@@ -42,6 +50,8 @@ public struct WebhookURLPolicy: Sendable {
                 "resolves to \(address.ipAddress ?? host), a loopback, private or link-local address; "
                     + "set TALLY_WEBHOOK_ALLOW_PRIVATE=1 to allow such endpoints")
         }
+        guard let address = addresses.first?.ipAddress else { throw WebhookURLError("the host \(host) does not resolve") }
+        return (host, address)
     }
 
     static func resolve(host: String, port: Int) async throws -> [SocketAddress] {
@@ -109,11 +119,20 @@ public struct WebhookURLPolicy: Sendable {
 
     static func isInternal(ipv6 bytes: [UInt8]) -> Bool {
         guard bytes.count == 16 else { return true }
-        if bytes[0..<15].allSatisfy({ $0 == 0 }) { return true }  // :: and ::1
-        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {  // IPv4-mapped
-            let v4 = bytes[12...].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-            return isInternal(ipv4: v4)
+        func ipv4(at offset: Int) -> UInt32 { bytes[offset..<(offset + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
+        func zero(_ range: Range<Int>) -> Bool { bytes[range].allSatisfy { $0 == 0 } }
+        // Forms that carry an IPv4 address, which many stacks reach as that address.
+        if zero(0..<12) { return true }  // ::, ::1 and IPv4-compatible ::a.b.c.d (deprecated)
+        if zero(0..<10) && bytes[10] == 0xFF && bytes[11] == 0xFF { return isInternal(ipv4: ipv4(at: 12)) }  // ::ffff:a.b.c.d
+        if zero(0..<8) && bytes[8] == 0xFF && bytes[9] == 0xFF && zero(10..<12) { return true }  // ::ffff:0:a.b.c.d (SIIT)
+        if bytes[0..<4] == [0x00, 0x64, 0xFF, 0x9B] {  // NAT64: 64:ff9b::/96, and 64:ff9b:1::/48 (local use)
+            return zero(4..<12) ? isInternal(ipv4: ipv4(at: 12)) : true
         }
+        if bytes[0] == 0x20 && bytes[1] == 0x02 { return isInternal(ipv4: ipv4(at: 2)) }  // 6to4 2002:a.b.c.d::/48
+        if bytes[0..<4] == [0x20, 0x01, 0x00, 0x00] { return true }  // Teredo 2001::/32 (an obfuscated IPv4 inside)
+        if bytes[0..<4] == [0x20, 0x01, 0x0D, 0xB8] { return true }  // documentation 2001:db8::/32
+        if bytes[0] == 0x01 && zero(1..<8) { return true }  // discard 100::/64
+        if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0xC0 { return true }  // site-local fec0::/10 (deprecated)
         if bytes[0] & 0xFE == 0xFC { return true }  // unique local fc00::/7 (AWS metadata fd00:ec2::254)
         if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80 { return true }  // link-local fe80::/10
         if bytes[0] == 0xFF { return true }  // multicast

@@ -188,4 +188,22 @@ import TallyStore
             #expect(lines.filter { $0.contains("switched-off webhook route") }.count == 1)
         }
     }
+
+    @Test func redirectsStayOnThisSite() async throws {
+        try await TestServer.run(configure: DashboardTests.fast) { server in
+            try await DashboardTests.setUp(CookieBrowser(server.baseURL))
+            let browser = CookieBrowser(server.baseURL)
+            for back in ["/%09/evil.example/", "/%0a/evil.example/", "//evil.example/", "/%5cevil.example/", "https://evil.example/"] {
+                let page = try await browser.get("/language/nl?back=\(back)")
+                #expect(page.status == 303 && page.location == "/", "\(back) -> \(page.location ?? "nil")")
+            }
+            #expect(try await browser.get("/language/en?back=/entries%3Ffrom%3D2026-12-01").location == "/entries?from=2026-12-01")
+            for next in ["/\t/evil.example/", "/\n/evil.example", "/\\evil.example", " //evil.example"] {
+                let form = try await browser.get("/sign-in")
+                let page = try await browser.post(
+                    "/sign-in", form: [("csrf", form.csrf ?? ""), ("login", "ann"), ("password", "correct horse"), ("next", next)])
+                #expect(page.status == 303 && page.location == "/", "\(next.debugDescription) -> \(page.location ?? "nil")")
+            }
+        }
+    }
 }

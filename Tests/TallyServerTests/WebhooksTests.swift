@@ -67,6 +67,10 @@ import TallyWebhooks
     @Test(arguments: [
         "http://127.0.0.1:8080/hook", "http://localhost/hook", "http://10.1.2.3/", "http://192.168.1.10/",
         "http://169.254.169.254/latest/meta-data/", "http://[::1]:8080/", "http://[fd00:ec2::254]/", "http://0.0.0.0/",
+        // IPv6 forms that carry an internal IPv4 address (the outside probe's finds).
+        "http://[::127.0.0.1]/", "http://[64:ff9b::127.0.0.1]/", "http://[2002:7f00:1::1]/",
+        "http://[::ffff:0:127.0.0.1]/", "http://[::ffff:169.254.169.254]/", "http://[64:ff9b:1::a00:1]/",
+        "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",
     ])
     func internalAddressesAreRefusedUnlessAllowed(url: String) async throws {
         try await TestServer.run(configure: { $0.webhookAllowPrivate = false }) { server in

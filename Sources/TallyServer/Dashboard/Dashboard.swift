@@ -123,13 +123,19 @@ struct Dashboard: Sendable {
     static func sameSiteReferer(_ request: Request) -> String? {
         guard let referer = request.headers[.referer], let url = URL(string: referer) else { return nil }
         let path = url.path.isEmpty ? "/" : url.path
-        guard path.hasPrefix("/"), !path.hasPrefix("//") else { return nil }
-        return url.query.map { "\(path)?\($0)" } ?? path
+        let local = url.query.map { "\(path)?\($0)" } ?? path
+        return localPath(local) == local ? local : nil
     }
 
-    /// A local path to continue to after signing in; anything else is the overview.
+    /// A path on this site to continue to (after signing in, after changing the language);
+    /// anything else is the overview. Browsers drop tabs and newlines from a `Location` and read
+    /// `\` as `/`, so `/%09/evil.example/` would leave the site: only visible ASCII is allowed,
+    /// and the second character must not start an authority.
     static func localPath(_ text: String?) -> String {
-        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\") else { return "/" }
+        guard let text, text.hasPrefix("/"),
+            text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }),
+            !text.dropFirst().hasPrefix("/")
+        else { return "/" }
         return text
     }
 
