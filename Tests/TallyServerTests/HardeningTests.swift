@@ -206,4 +206,45 @@ import TallyStore
             }
         }
     }
+
+    /// Guessing across many logins from one address is throttled too; behind a trusted proxy
+    /// the forwarded client address counts, and a client cannot pick its own by the header.
+    @Test func signInGuessesAreThrottledPerAddressBehindATrustedProxy() async throws {
+        try await TestServer.run(configure: {
+            DashboardTests.fast(&$0)
+            $0.trustedProxies = try! TrustedProxies(parsing: "127.0.0.1, ::1")
+        }) { server in
+            try await DashboardTests.setUp(CookieBrowser(server.baseURL))
+            let browser = CookieBrowser(server.baseURL)
+            func attempt(login: String, from client: String) async throws -> Int {
+                let form = try await browser.get("/sign-in")
+                return try await browser.post(
+                    "/sign-in", form: [("csrf", form.csrf ?? ""), ("login", login), ("password", "wrong horse")],
+                    headers: [("X-Forwarded-For", client)]
+                ).status
+            }
+            // 30 attempts in ten minutes per address, whatever the login.
+            for index in 0..<30 {
+                #expect(try await attempt(login: "user\(index)", from: "203.0.113.7") == 401)
+            }
+            #expect(try await attempt(login: "someone-else", from: "203.0.113.7") == 429)
+            #expect(try await attempt(login: "ann", from: "203.0.113.7") == 429)
+            // Another client behind the same proxy is not locked out.
+            #expect(try await attempt(login: "ann", from: "198.51.100.4") == 401)
+            // A spoofed hop before the proxy's own entry does not help: the last untrusted one counts.
+            #expect(try await attempt(login: "ann", from: "198.51.100.99, 203.0.113.7") == 429)
+        }
+    }
+
+    @Test func forwardedAddressesAreBelievedOnlyFromTrustedProxies() throws {
+        let proxies = try TrustedProxies(parsing: "10.0.0.0/8, ::1")
+        #expect(proxies.clientAddress(peer: "10.1.2.3", forwardedFor: ["203.0.113.7"]) == "203.0.113.7")
+        #expect(proxies.clientAddress(peer: "10.1.2.3", forwardedFor: ["198.51.100.1, 203.0.113.7, 10.0.0.9"]) == "203.0.113.7")
+        #expect(proxies.clientAddress(peer: "192.0.2.1", forwardedFor: ["203.0.113.7"]) == "192.0.2.1")
+        #expect(proxies.clientAddress(peer: "::ffff:10.0.0.1", forwardedFor: ["203.0.113.7"]) == "203.0.113.7")
+        #expect(proxies.clientAddress(peer: "10.1.2.3", forwardedFor: ["not-an-address"]) == "10.1.2.3")
+        #expect(TrustedProxies.none.clientAddress(peer: "127.0.0.1", forwardedFor: ["203.0.113.7"]) == "127.0.0.1")
+        #expect(throws: ConfigurationError.self) { try TrustedProxies(parsing: "10.0.0.0/33") }
+        #expect(throws: ConfigurationError.self) { try TrustedProxies(parsing: "nginx") }
+    }
 }

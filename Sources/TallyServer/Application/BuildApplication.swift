@@ -112,7 +112,7 @@ public func buildRouter(
     let routes = RouteTableBox()
     // Middleware wraps only the routes added after it, so it comes first.
     router.addMiddleware {
-        RequestLogMiddleware(metrics: metrics)
+        RequestLogMiddleware(metrics: metrics, trustedProxies: configuration.trustedProxies)
         ProblemMiddleware(routes: routes)
         AuthMiddleware(
             store: store, now: configuration.now, usage: KeyUsageRecorder(), keys: APIKeyCache(changes: store.changes),

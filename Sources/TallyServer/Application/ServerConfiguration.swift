@@ -29,6 +29,8 @@ public struct ServerConfiguration: Sendable {
     /// Whether this process delivers webhooks. Events are recorded either way; with several
     /// servers on one database, deliveries can be left to some of them.
     public var webhookDeliveryEnabled = true
+    /// Proxies whose `X-Forwarded-For` names the client (`TALLY_TRUSTED_PROXIES`).
+    public var trustedProxies = TrustedProxies.none
     /// When set, `GET /metrics` answers only `Authorization: Bearer <this token>`.
     public var metricsToken: String?
     /// The token the Health Auto Export app sends to `POST /webhooks/health`; the route is off without it.
@@ -105,6 +107,9 @@ public struct ServerConfiguration: Sendable {
                 throw ConfigurationError("TALLY_HEALTH_WEBHOOK_TOKEN must be at least 16 characters (try: openssl rand -hex 32)")
             }
             configuration.healthWebhookToken = token
+        }
+        if let text = environment["TALLY_TRUSTED_PROXIES"], !text.isEmpty {
+            configuration.trustedProxies = try TrustedProxies(parsing: text)
         }
         if let token = environment["TALLY_METRICS_TOKEN"], !token.isEmpty {
             guard token.count >= 16 else {

@@ -15,8 +15,15 @@ public struct TallyRequestContext: RequestContext {
     /// The peer, kept as NIO gives it: most requests never need it as text.
     let peer: SocketAddress?
 
-    /// The peer's IP address, for limiting failed sign-ins.
+    /// The client's address as a trusted proxy forwarded it (`TALLY_TRUSTED_PROXIES`).
+    var forwardedClientAddress: String?
+
+    /// The peer's IP address.
     public var remoteAddress: String? { peer?.ipAddress }
+
+    /// The client's IP address, for limiting failed sign-ins and keys: the peer's, or behind a
+    /// trusted proxy the one it forwarded.
+    public var clientAddress: String? { forwardedClientAddress ?? remoteAddress }
 
     public init(source: Source) {
         self.coreContext = .init(source: source)

@@ -90,8 +90,11 @@ extension AuthMiddleware {
 
     /// A 401, or a 429 once this address has failed too often in the window.
     func refusal(_ detail: String, context: Context) -> APIError {
-        let decision = failures.take(for: context.remoteAddress ?? "unknown", at: now())
-        return decision.allowed ? .unauthorized(detail) : .rateLimited(retryAfter: decision.secondsToReset)
+        let decision = failures.take(for: context.clientAddress ?? "unknown", at: now())
+        return decision.allowed
+            ? .unauthorized(detail)
+            : .rateLimited(
+                retryAfter: decision.secondsToReset, detail: "too many requests without a valid API key from this address")
     }
 }
 

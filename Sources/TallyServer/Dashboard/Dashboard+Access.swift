@@ -69,11 +69,14 @@ extension Dashboard {
         try checkFormToken(request, form)
         let strings = Language.of(request).strings
         let login = form.text("login") ?? ""
-        // Attempts are counted per address and login before checking, so a guesser is slowed
-        // whether right or wrong, and people behind one proxy do not lock each other out.
-        let address = context.remoteAddress ?? "unknown"
+        // Attempts are counted before checking, so a guesser is slowed whether right or wrong:
+        // per address and login, and per address over all logins (guessing across many logins).
+        // Behind a proxy, the address is the client's the proxy forwarded (TALLY_TRUSTED_PROXIES).
+        let address = context.clientAddress ?? "unknown"
         let instant = now()
-        guard signInFailures.take(for: "\(address) \(login.lowercased())", at: instant).allowed else {
+        let perLogin = signInFailures.take(for: "\(address) \(login.lowercased())", at: instant)
+        let perAddress = signInAttemptsPerAddress.take(for: address, at: instant)
+        guard perLogin.allowed, perAddress.allowed else {
             return signInPage(request, failure: strings["sign_in_throttled"], login: login, status: .tooManyRequests)
         }
         let candidate = login.isEmpty ? nil : try await store.signInCandidate(login: login)

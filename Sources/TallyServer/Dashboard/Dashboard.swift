@@ -16,6 +16,7 @@ struct Dashboard: Sendable {
     let renderer: DashboardRenderer
     /// Failed sign-ins per client address.
     let signInFailures: RateLimiter
+    let signInAttemptsPerAddress: RateLimiter
     let now: @Sendable () -> Date
 
     init(store: any TallyStore, api: TallyAPI, settings: DashboardSettings, now: @escaping @Sendable () -> Date) throws {
@@ -24,6 +25,7 @@ struct Dashboard: Sendable {
         self.settings = settings
         self.renderer = try DashboardRenderer()
         self.signInFailures = RateLimiter(limit: 10, window: .seconds(60))
+        self.signInAttemptsPerAddress = RateLimiter(limit: 30, window: .seconds(600))
         self.now = now
     }
 

@@ -70,10 +70,12 @@ struct APIError: Error, Sendable {
         APIError(status: .unsupportedMediaType, slug: "unsupported-media-type", title: "Unsupported media type", detail: detail)
     }
 
-    static func rateLimited(retryAfter seconds: Int) -> APIError {
+    static func rateLimited(
+        retryAfter seconds: Int, detail: String = "this API key has used its requests for this minute"
+    ) -> APIError {
         APIError(
             status: .tooManyRequests, slug: "rate-limited", title: "Too many requests",
-            detail: "this API key has used its requests for this minute; retry in \(seconds) s",
+            detail: "\(detail); retry in \(seconds) s",
             headers: [.retryAfter: String(seconds)])
     }
 

@@ -10,6 +10,7 @@ import TallyCore
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = TallyRequestContext
     let metrics: ServerMetrics
+    var trustedProxies: TrustedProxies = .none
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -18,6 +19,13 @@ struct RequestLogMiddleware: RouterMiddleware {
         var context = context
         context.requestID = Self.requestID(from: request.headers[.requestID])
         context.logger[metadataKey: "request_id"] = .string(context.requestID)
+        if trustedProxies != .none {
+            let forwarded = request.headers[values: .init("X-Forwarded-For")!]
+            if !forwarded.isEmpty {
+                context.forwardedClientAddress = trustedProxies.clientAddress(
+                    peer: context.remoteAddress, forwardedFor: forwarded)
+            }
+        }
         var response = try await next(request, context)
         response.headers[.requestID] = context.requestID
         let duration = ContinuousClock.now - started
