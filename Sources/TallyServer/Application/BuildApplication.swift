@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import OpenAPIHummingbird
@@ -55,9 +56,16 @@ public func buildApplication(
     if !sources.names.isEmpty {
         services.append(SyncSchedulerService(scheduler: scheduler))
     }
+    let limits = configuration.connections
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Tally"),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [HeaderReadTimeout(timeout: .seconds(limits.headerTimeout.components.seconds))],
+                idleTimeout: .seconds(limits.idleTimeout.components.seconds))),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "Tally",
+            availableConnectionsDelegate: MaximumAvailableConnections(limits.maximum)),
         services: services,
         onServerRunning: onServerRunning,
         logger: logger
@@ -120,7 +128,7 @@ public func buildRouter(
         RateLimitMiddleware(
             limiter: RateLimiter(limit: configuration.rateLimit, window: configuration.rateLimitWindow), metrics: metrics,
             now: configuration.now)
-        BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes)
+        BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes, timeout: configuration.connections.bodyTimeout)
         IdempotencyMiddleware(store: store, now: configuration.now)
         ReadCacheMiddleware(
             cache: UnchangedDataCache(budget: configuration.readCacheBytes) { key, answer in

@@ -29,6 +29,8 @@ public struct ServerConfiguration: Sendable {
     /// Whether this process delivers webhooks. Events are recorded either way; with several
     /// servers on one database, deliveries can be left to some of them.
     public var webhookDeliveryEnabled = true
+    /// Limits on connections, against clients that hold them open (slowloris).
+    public var connections = ConnectionLimits()
     /// Proxies whose `X-Forwarded-For` names the client (`TALLY_TRUSTED_PROXIES`).
     public var trustedProxies = TrustedProxies.none
     /// When set, `GET /metrics` answers only `Authorization: Bearer <this token>`.
@@ -107,6 +109,18 @@ public struct ServerConfiguration: Sendable {
                 throw ConfigurationError("TALLY_HEALTH_WEBHOOK_TOKEN must be at least 16 characters (try: openssl rand -hex 32)")
             }
             configuration.healthWebhookToken = token
+        }
+        if let value = try positive(environment, "TALLY_HEADER_TIMEOUT", "seconds") {
+            configuration.connections.headerTimeout = .seconds(value)
+        }
+        if let value = try positive(environment, "TALLY_IDLE_TIMEOUT", "seconds") {
+            configuration.connections.idleTimeout = .seconds(value)
+        }
+        if let value = try positive(environment, "TALLY_BODY_TIMEOUT", "seconds") {
+            configuration.connections.bodyTimeout = .seconds(value)
+        }
+        if let value = try positive(environment, "TALLY_MAX_CONNECTIONS", "connections") {
+            configuration.connections.maximum = value
         }
         if let text = environment["TALLY_TRUSTED_PROXIES"], !text.isEmpty {
             configuration.trustedProxies = try TrustedProxies(parsing: text)
@@ -204,6 +218,20 @@ public struct ServerConfiguration: Sendable {
         }
         return .milliseconds(Int64(value * 1000))
     }
+}
+
+/// How long a client may take, and how many connections are served at once.
+public struct ConnectionLimits: Sendable {
+    /// From accepting a connection (or answering its last request) to the next request's head.
+    public var headerTimeout: Duration = .seconds(10)
+    /// A keep-alive connection with no request in progress is closed after this.
+    public var idleTimeout: Duration = .seconds(60)
+    /// A request body of the JSON API (up to TALLY_MAX_BODY_BYTES) must arrive within this.
+    public var bodyTimeout: Duration = .seconds(30)
+    /// Connections served at once; more wait in the listen backlog until one closes.
+    public var maximum = 1024
+
+    public init() {}
 }
 
 public struct ConfigurationError: Error, CustomStringConvertible, Sendable {

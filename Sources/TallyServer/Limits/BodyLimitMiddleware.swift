@@ -15,6 +15,8 @@ enum RawBody {
 struct BodyLimitMiddleware: RouterMiddleware {
     typealias Context = TallyRequestContext
     let maxBytes: Int
+    /// A body that has not all arrived by then is answered 408 (a client dribbling bytes).
+    var timeout: Duration = .seconds(30)
 
     /// Routes that take large bodies and stream them themselves, with their own limit.
     static let streamedPaths: Set<String> = ["/webhooks/health", "/v1/imports/apple-health"]
@@ -31,7 +33,7 @@ struct BodyLimitMiddleware: RouterMiddleware {
         var request = request
         let buffer: ByteBuffer
         do {
-            buffer = try await request.collectBody(upTo: maxBytes)
+            buffer = try await Self.collect(&request, upTo: maxBytes, within: timeout)
         } catch is NIOTooManyBytesError {
             throw APIError.contentTooLarge(limit: maxBytes)
         }
@@ -45,6 +47,27 @@ struct BodyLimitMiddleware: RouterMiddleware {
             // Only here is the body still at hand to find the field a bad date-time was in.
             throw ProblemMapping.locatingInvalidInstant(error, body: bytes)
         }
+    }
+
+    static func collect(_ request: inout Request, upTo maxBytes: Int, within timeout: Duration) async throws -> ByteBuffer {
+        let body = request.body
+        let buffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: maxBytes) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let buffer = first else {
+                throw APIError(
+                    status: .requestTimeout, slug: "request-timeout", title: "Request timeout",
+                    detail: "the request body did not arrive within \(timeout.components.seconds) s",
+                    headers: [.connection: "close"])
+            }
+            return buffer
+        }
+        request.body = .init(buffer: buffer)
+        return buffer
     }
 
     static func checkShape(_ bytes: [UInt8], contentType: String?) throws(APIError) {

@@ -21,13 +21,20 @@ public struct RedactingLogHandler: LogHandler {
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { inner[metadataKey: key] }
-        set { inner[metadataKey: key] = newValue.map(Self.redact) }
+        set { inner[metadataKey: key] = Self.requestIDKeys.contains(key) ? newValue : newValue.map(Self.redact) }
     }
+
+    /// Request ids (Tally's and Hummingbird's) look like tokens but are what a reader greps for.
+    static let requestIDKeys: Set<String> = ["request_id", "hb.request.id"]
 
     public func log(event: LogEvent) {
         var event = event
         event.message = Logger.Message(stringLiteral: SecretRedaction.redact(event.message.description))
-        event.metadata = event.metadata?.mapValues(Self.redact)
+        event.metadata = event.metadata.map { metadata in
+            Dictionary(uniqueKeysWithValues: metadata.map { key, value in
+                (key, Self.requestIDKeys.contains(key) ? value : Self.redact(value))
+            })
+        }
         event.error = nil
         inner.log(event: event)
     }
