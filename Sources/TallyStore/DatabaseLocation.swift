@@ -34,6 +34,12 @@ public enum DatabaseLocation: Sendable, Equatable {
         return .sqlite(path: trimmed)
     }
 
+    /// The SQLite file's path; nil for PostgreSQL.
+    public var sqlitePath: String? {
+        if case .sqlite(let path) = self { return path }
+        return nil
+    }
+
     /// The location with any password removed, for logs and messages.
     public var redacted: String {
         switch self {

@@ -43,6 +43,7 @@ struct TestServer {
 
         var configuration = ServerConfiguration()
         configuration.port = 0
+        configuration.database = .sqlite(path: path)
         configuration.webhookAllowPrivate = true
         configure(&configuration)
         TestRunLog.recordSecret(secret.value)

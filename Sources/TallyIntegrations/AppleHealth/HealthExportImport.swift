@@ -4,8 +4,11 @@ import TallyCore
 import TallyStore
 
 /// Imports an Apple Health export as time entries: every workout and every mindful session, in
-/// the category the rules give (by default the seed's workout table, and Yoga for mindfulness). All in one transaction: a damaged export leaves the
-/// database as it was. A second import of the same or an overlapping export adds only what is new.
+/// the category the rules give (by default the seed's workout table, and Yoga for mindfulness).
+/// The export is read first, on a thread of its own, and its entries then written in one short
+/// transaction: a damaged export leaves the database as it was, and other writes go on while a
+/// large export is read (reading it inside the transaction held the writer for the whole read).
+/// A second import of the same or an overlapping export adds only what is new.
 public struct HealthExportImport: Sendable {
     public let path: String
     public let userID: String
@@ -31,28 +34,48 @@ public struct HealthExportImport: Sendable {
         into store: any TallyStore, at now: Date = Date(),
         progress: @escaping @Sendable (HealthExportProgress) -> Void = { _ in }
     ) async throws -> Summary {
-        let reader = try HealthExportReader(path: path)
-        let userID = self.userID
-        let rules = self.rules
-        let found = Mutex(Summary())
+        let (entries, found) = try await read(at: now, progress: progress)
         let counts = try await store.importTimeEntries { add in
-            _ = try reader.read(progress: progress) { record in
-                let entry = record.timeEntry(userID: userID, rules: rules, at: now)
-                let skipReason: String? = entry.stop.map { $0 < entry.start } == true ? "ends before it starts" : nil
-                found.withLock { summary in
-                    switch record {
-                    case .workout(let workout): summary.workouts[workout.activityName, default: 0] += 1
-                    case .mindfulSession: summary.mindfulSessions += 1
-                    }
-                    if let skipReason { summary.skipped[skipReason, default: 0] += 1 }
-                }
-                if skipReason == nil { try add(entry) }
-            }
+            for entry in entries { try add(entry) }
         }
-        var summary = found.withLock { $0 }
+        var summary = found
         summary.added = counts.added
         summary.alreadyPresent = counts.alreadyPresent
         return summary
+    }
+}
+
+extension HealthExportImport {
+    /// The export's entries and what was found, read on a dispatch thread: the read blocks for
+    /// as long as the file takes, which must not be a Swift concurrency (or event-loop) thread.
+    func read(at now: Date, progress: @escaping @Sendable (HealthExportProgress) -> Void) async throws
+        -> ([TimeEntry], Summary)
+    {
+        let path = self.path
+        let userID = self.userID
+        let rules = self.rules
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                continuation.resume(with: Result {
+                    let reader = try HealthExportReader(path: path)
+                    var summary = Summary()
+                    var entries: [TimeEntry] = []
+                    _ = try reader.read(progress: progress) { record in
+                        let entry = record.timeEntry(userID: userID, rules: rules, at: now)
+                        switch record {
+                        case .workout(let workout): summary.workouts[workout.activityName, default: 0] += 1
+                        case .mindfulSession: summary.mindfulSessions += 1
+                        }
+                        if entry.stop.map({ $0 < entry.start }) == true {
+                            summary.skipped["ends before it starts", default: 0] += 1
+                        } else {
+                            entries.append(entry)
+                        }
+                    }
+                    return (entries, summary)
+                })
+            }
+        }
     }
 }
 

@@ -15,11 +15,11 @@ extension TallyAPI {
         }
         let instant = now
         let id = Identifier.make("imp", at: instant)
-        let file = try await BodySpool.write(body, limit: configuration.importMaxBytes, name: "tally-\(id).upload")
+        let file = try await spool.write(body, limit: configuration.importMaxBytes, name: "tally-\(id).upload")
         do {
             _ = try HealthExportReader(path: file.path)
         } catch {
-            try? FileManager.default.removeItem(at: file)
+            file.remove()
             throw APIError.unprocessable("not-a-health-export", "Not an Apple Health export", error.description)
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int64) ?? 0
@@ -29,7 +29,7 @@ extension TallyAPI {
         let clock = configuration.now
         let rules = try await rulesBook.rules()
         Task.detached {
-            defer { try? FileManager.default.removeItem(at: file) }
+            defer { file.remove() }
             do {
                 let summary = try await HealthExportImport(path: file.path, userID: userID, rules: rules).run(into: store, at: clock()) {
                     registry.progress(id, $0)

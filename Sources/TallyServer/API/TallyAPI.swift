@@ -16,6 +16,7 @@ struct TallyAPI: APIProtocol {
     let sources: ConfiguredSources
     let scheduler: SyncScheduler
     let reportTable: ReportSpanTable?
+    let spool: BodySpool
 
     var urlPolicy: WebhookURLPolicy { WebhookURLPolicy(allowPrivateAddresses: configuration.webhookAllowPrivate) }
 

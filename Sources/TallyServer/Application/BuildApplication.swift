@@ -137,12 +137,15 @@ public func buildRouter(
             changes: configuration.readCacheBytes > 0 ? store.changes : nil, metrics: metrics)
     }
     let transport = RecordingTransport(router: router)
+    let spool = BodySpool.beside(configuration.database.sqlitePath, budget: configuration.importSpoolBytes)
+    try spool.prepare()
     let rulesBook = CategoryRulesBook(store: store, filePath: configuration.integrations.categoryRulesPath)
     let sources = sources ?? ConfiguredSources(settings: configuration.integrations, httpClient: .shared)
     let api = TallyAPI(
         store: store, configuration: configuration, secretBox: secretBox, imports: ImportRegistry(), rulesBook: rulesBook,
         sources: sources, scheduler: scheduler ?? makeSyncScheduler(configuration: configuration, store: store, metrics: metrics, sources: sources),
-        reportTable: reportTable ?? makeReportTable(configuration: configuration, store: store, metrics: metrics))
+        reportTable: reportTable ?? makeReportTable(configuration: configuration, store: store, metrics: metrics),
+        spool: spool)
     // Sorted keys: the same data is the same bytes, so an ETag survives the read cache being
     // emptied by an unrelated write (Foundation on Linux orders keys differently each time).
     try api.registerHandlers(
@@ -152,7 +155,7 @@ public func buildRouter(
 
     let healthAutoExport = HealthAutoExportRoute(
         store: store, token: configuration.healthWebhookToken, defaultUserID: configuration.healthWebhookUser,
-        maxBytes: configuration.healthWebhookMaxBytes, rulesBook: rulesBook,
+        maxBytes: configuration.healthWebhookMaxBytes, spool: spool, rulesBook: rulesBook,
         goals: GoalBook(store: store, configuration: configuration), now: configuration.now)
     router.post("/webhooks/health") { request, context in try await healthAutoExport.handle(request, context: context) }
     let inbound = InboundTimeEntries(

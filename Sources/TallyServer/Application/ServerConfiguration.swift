@@ -29,6 +29,8 @@ public struct ServerConfiguration: Sendable {
     /// Whether this process delivers webhooks. Events are recorded either way; with several
     /// servers on one database, deliveries can be left to some of them.
     public var webhookDeliveryEnabled = true
+    /// Bytes all uploads being spooled may hold on disk together (`TALLY_IMPORT_SPOOL_BYTES`).
+    public var importSpoolBytes = 4 << 30
     /// Limits on connections, against clients that hold them open (slowloris).
     public var connections = ConnectionLimits()
     /// Proxies whose `X-Forwarded-For` names the client (`TALLY_TRUSTED_PROXIES`).
@@ -132,6 +134,7 @@ public struct ServerConfiguration: Sendable {
             configuration.metricsToken = token
         }
         if let value = try positive(environment, "TALLY_IMPORT_MAX_BYTES", "bytes") { configuration.importMaxBytes = value }
+        if let value = try positive(environment, "TALLY_IMPORT_SPOOL_BYTES", "bytes") { configuration.importSpoolBytes = value }
         if let user = environment["TALLY_HEALTH_WEBHOOK_USER"], !user.isEmpty { configuration.healthWebhookUser = user }
         if let value = try positive(environment, "TALLY_HEALTH_WEBHOOK_MAX_BYTES", "bytes") {
             configuration.healthWebhookMaxBytes = value

@@ -18,6 +18,7 @@ struct HealthAutoExportRoute: Sendable {
     let token: String?
     let defaultUserID: String?
     let maxBytes: Int
+    let spool: BodySpool
     let rulesBook: CategoryRulesBook
     let goals: GoalBook
     let now: @Sendable () -> Date
@@ -33,9 +34,10 @@ struct HealthAutoExportRoute: Sendable {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
             throw APIError.contentTooLarge(limit: maxBytes)
         }
-        let body = try await BodySpool.write(
+        let spooled = try await spool.write(
             request.body.map(\.readableBytesView), limit: maxBytes, name: "tally-hae-\(UUID().uuidString).json")
-        defer { try? FileManager.default.removeItem(at: body) }
+        defer { spooled.remove() }
+        let body = spooled.url
         let userID = try await owner(request)
         let rules = try await rulesBook.rules()
         let instant = now()

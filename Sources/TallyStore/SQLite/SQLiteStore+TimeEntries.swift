@@ -6,7 +6,10 @@ extension SQLiteStore {
     public func importTimeEntries(
         _ produce: @escaping @Sendable (_ add: (TimeEntry) throws -> Void) throws -> Void
     ) async throws -> ImportCounts {
-        try await write { [self] db in
+        // A large import, kept or rolled back, leaves a large write-ahead log; it is folded back
+        // into the database and cut to size at once, not at some later checkpoint.
+        defer { Task { [pool] in try? await pool.writeWithoutTransaction { try $0.checkpoint(.truncate) } } }
+        return try await write { [self] db in
             var counts = ImportCounts()
             let insert = try db.makeStatement(
                 sql: "INSERT INTO time_entries (\(TimeEntry.columns)) VALUES (\(TimeEntry.placeholders)) ON CONFLICT (source, external_id) DO NOTHING")
