@@ -247,4 +247,52 @@ import TallyStore
         #expect(throws: ConfigurationError.self) { try TrustedProxies(parsing: "10.0.0.0/33") }
         #expect(throws: ConfigurationError.self) { try TrustedProxies(parsing: "nginx") }
     }
+
+    @Test(arguments: [
+        ("/v1/users?limit=abc", "#/limit"), ("/v1/users?limit=5.5", "#/limit"),
+        ("/v1/timer/current?source=AAA", "#/source"), ("/v1/appointments?status=bogus", "#/status"),
+        ("/v1/time-entries?updated_since=abc", "#/updated_since"), ("/v1/daily-logs?updated_since=", "#/updated_since"),
+    ])
+    func badQueryParametersAreNamed(path: String, pointer: String) async throws {
+        try await TestServer.run { server in
+            let response = try await server.send(.GET, path)
+            #expect(response.status == 400, "\(response.text)")
+            let body = try response.json()
+            #expect((body["errors"] as? [[String: Any]])?.first?["pointer"] as? String == pointer, "\(response.text)")
+            #expect((body["detail"] as? String)?.hasPrefix(String(pointer.dropFirst(2))) == true, "\(response.text)")
+            #expect((body["detail"] as? String)?.contains("JSON") == false)
+        }
+    }
+
+    @Test func numbersThatDoNotFitTheirFieldAreNamed() async throws {
+        try await TestServer.run { server in
+            #expect(try await server.send(.POST, "/v1/users", json: Self.user).status == 201)
+            for (body, pointer) in [
+                (#"{"user_id":"alice","date":"2026-01-05","reviews":5.5,"demos":1,"callbacks":1}"#, "#/reviews"),
+                (#"{"user_id":"alice","date":"2026-01-05","reviews":5,"demos":1e30,"callbacks":1}"#, "#/demos"),
+            ] {
+                let response = try await server.send(.POST, "/v1/daily-logs", json: body)
+                #expect(response.status == 422, "\(response.text)")
+                #expect(((try response.json()["errors"]) as? [[String: Any]])?.first?["pointer"] as? String == pointer)
+            }
+            let notJSON = try await server.send(.POST, "/v1/daily-logs", json: #"{"user_id":"alice","#)
+            #expect(notJSON.status == 400)
+            let array = try await server.send(.POST, "/v1/daily-logs", json: "[1]")
+            #expect(array.status == 422)
+            #expect((try array.json()["detail"] as? String)?.hasPrefix("the body") == true, "\(array.text)")
+        }
+    }
+
+    /// Of two empty strings, the one in a date-time field is the bad date-time.
+    @Test func aBadDateTimeIsBlamedOnItsOwnField() async throws {
+        try await TestServer.run { server in
+            #expect(try await server.send(.POST, "/v1/users", json: Self.user).status == 201)
+            let created = try await server.send(
+                .POST, "/v1/time-entries", json: #"{"user_id":"alice","description":"x","start":"2026-01-01T10:00:00Z"}"#)
+            let id = try #require(try created.json()["id"] as? String)
+            let response = try await server.send(.PATCH, "/v1/time-entries/\(id)", json: #"{"category":"","stop":""}"#)
+            #expect(response.status == 422)
+            #expect(((try response.json()["errors"]) as? [[String: Any]])?.first?["pointer"] as? String == "#/stop")
+        }
+    }
 }

@@ -50,7 +50,8 @@ struct APIError: Error, Sendable {
     }
 
     static func validation(_ errors: [FieldError]) -> APIError {
-        let summary = errors.map { "\($0.pointer.dropFirst(2)) \($0.detail)" }.joined(separator: "; ")
+        let summary = errors.map { ($0.pointer.count > 2 ? "\($0.pointer.dropFirst(2)) " : "the body ") + $0.detail }
+            .joined(separator: "; ")
         return APIError(
             status: .unprocessableContent, slug: "validation-failed", title: "Validation failed", detail: summary,
             fieldErrors: errors)

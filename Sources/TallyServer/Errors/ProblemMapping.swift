@@ -58,6 +58,12 @@ enum ProblemMapping {
     /// Errors from the generated layer: undecodable bodies and parameters, or a handler's own error.
     static func fromOpenAPI(_ error: ServerError) -> (APIError, serverFault: Bool) {
         let underlying = error.underlyingError
+        // An undecodable query value arrives without its parameter's name: find it.
+        if underlying is DecodingError || underlying is InvalidInstantText,
+            let field = QueryParameterCheck.firstInvalid(operationID: error.operationID, request: error.request)
+        {
+            return (.badRequest("\(field.pointer.dropFirst(2)) \(field.detail)", errors: [field]), false)
+        }
         if underlying is APIError || underlying is TallyError || underlying is ValidationError
             || underlying is DecodingError || underlying is any SourceError || underlying is SourceNotConfigured
             || underlying is CategoryRulesFileError || underlying is InvalidInstantText
@@ -77,7 +83,7 @@ enum ProblemMapping {
     static func fromDecoding(_ error: DecodingError) -> APIError {
         func pointer(_ path: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
             let keys = (path + (last.map { [$0] } ?? [])).map { key in key.intValue.map(String.init) ?? key.stringValue }
-            return "#/" + keys.joined(separator: "/")
+            return keys.isEmpty ? "#" : "#/" + keys.joined(separator: "/")
         }
         switch error {
         case .keyNotFound(let key, let context):
@@ -110,32 +116,50 @@ enum ProblemMapping {
         }
     }
 
-    /// A bad date-time in a JSON body as a 422 naming its field, found by its text in the body.
+    /// Errors the decoder reports without the field (a bad date-time, a number too large or not
+    /// whole for its field) as a 422 naming it, found by its value in the body.
     static func locatingInvalidInstant(_ error: any Error, body: [UInt8]) -> any Error {
-        let invalid = (error as? InvalidInstantText) ?? ((error as? ServerError)?.underlyingError as? InvalidInstantText)
-        guard let invalid, let json = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]),
-            let pointer = pointer(to: invalid.text, in: json, at: "#")
-        else { return error }
-        return APIError.validation([FieldError(pointer: pointer, detail: InvalidInstantText.detail)])
+        let underlying = (error as? ServerError)?.underlyingError ?? error
+        guard let json = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) else { return error }
+        if let invalid = underlying as? InvalidInstantText {
+            let candidates = pointers(in: json, at: "#") { ($0 as? String) == invalid.text }
+            // Of fields with the same text (often ""), the one that holds date-times.
+            guard let pointer = candidates.first(where: { isDateTimeField($0) }) ?? candidates.first else { return error }
+            return APIError.validation([FieldError(pointer: pointer, detail: InvalidInstantText.detail)])
+        }
+        // Foundation's decoder calls a number that does not fit its field (5.5 or 1e22 for a whole
+        // number) "not valid JSON", with no path; the body parsed, so it is such a number.
+        if case .dataCorrupted(let context) = underlying as? DecodingError, context.codingPath.isEmpty {
+            let candidates = pointers(in: json, at: "#") { value in
+                guard let number = value as? NSNumber, !(value is Bool) else { return false }
+                let double = number.doubleValue
+                return double != double.rounded() || abs(double) > 9_007_199_254_740_992
+            }
+            guard let pointer = candidates.first else { return error }
+            return APIError.validation([FieldError(pointer: pointer, detail: "must be a whole number")])
+        }
+        return error
     }
 
-    static func pointer(to text: String, in value: Any, at path: String) -> String? {
+    static let dateTimeFields: Set<String> = ["start", "stop", "expires_at", "updated_since", "from", "to", "at"]
+
+    static func isDateTimeField(_ pointer: String) -> Bool {
+        pointer.split(separator: "/").last.map { dateTimeFields.contains(String($0)) } ?? false
+    }
+
+    /// Every pointer in `value` at which `matches` holds, in key order.
+    static func pointers(in value: Any, at path: String, where matches: (Any) -> Bool) -> [String] {
+        if matches(value) { return [path] }
         switch value {
-        case let string as String:
-            return string == text ? path : nil
         case let object as [String: Any]:
-            for (key, element) in object.sorted(by: { $0.key < $1.key }) {
+            return object.sorted(by: { $0.key < $1.key }).flatMap { key, element in
                 let escaped = key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
-                if let found = pointer(to: text, in: element, at: path + "/" + escaped) { return found }
+                return pointers(in: element, at: path + "/" + escaped, where: matches)
             }
-            return nil
         case let array as [Any]:
-            for (index, element) in array.enumerated() {
-                if let found = pointer(to: text, in: element, at: path + "/\(index)") { return found }
-            }
-            return nil
+            return array.enumerated().flatMap { index, element in pointers(in: element, at: path + "/\(index)", where: matches) }
         default:
-            return nil
+            return []
         }
     }
 }

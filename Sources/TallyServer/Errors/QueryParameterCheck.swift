@@ -1,0 +1,87 @@
+import Foundation
+import HTTPTypes
+import TallyAPISpec
+import TallyCore
+import Yams
+
+/// Names the query parameter a request got wrong. The generated layer reports an undecodable
+/// query value as a decoding error without the parameter's name; when that happens, the request's
+/// query is checked against the operation's parameters in `openapi.yaml`, the one description of
+/// them, and the first that does not fit is named.
+enum QueryParameterCheck {
+    enum Shape: Equatable {
+        case integer
+        case number
+        case boolean
+        case dateTime
+        case oneOf([String])
+        case text
+    }
+
+    /// operationId → query parameter name → its shape, read once from the embedded spec.
+    static let operations: [String: [String: Shape]] = {
+        guard let spec = (try? Yams.load(yaml: APISpec.yaml)) as? [String: Any],
+            let paths = spec["paths"] as? [String: Any]
+        else { return [:] }
+        let components = spec["components"] as? [String: Any] ?? [:]
+        func resolve(_ value: Any?) -> [String: Any]? {
+            guard let object = value as? [String: Any] else { return nil }
+            guard let reference = object["$ref"] as? String, reference.hasPrefix("#/components/") else { return object }
+            let parts = reference.dropFirst("#/components/".count).split(separator: "/").map(String.init)
+            guard parts.count == 2 else { return nil }
+            return (components[parts[0]] as? [String: Any])?[parts[1]] as? [String: Any]
+        }
+        func shape(_ schema: [String: Any]) -> Shape {
+            if let values = schema["enum"] as? [Any] { return .oneOf(values.map { "\($0)" }) }
+            switch schema["type"] as? String {
+            case "integer": return .integer
+            case "number": return .number
+            case "boolean": return .boolean
+            case "string": return schema["format"] as? String == "date-time" ? .dateTime : .text
+            default: return .text
+            }
+        }
+        var result: [String: [String: Shape]] = [:]
+        for case let (_, item as [String: Any]) in paths {
+            let shared = item["parameters"] as? [Any] ?? []
+            for case let (method, operation as [String: Any]) in item where method != "parameters" {
+                guard let id = operation["operationId"] as? String else { continue }
+                var parameters: [String: Shape] = [:]
+                for entry in shared + (operation["parameters"] as? [Any] ?? []) {
+                    guard let parameter = resolve(entry), parameter["in"] as? String == "query",
+                        let name = parameter["name"] as? String, let schema = resolve(parameter["schema"])
+                    else { continue }
+                    parameters[name] = shape(schema)
+                }
+                result[id] = parameters
+            }
+        }
+        return result
+    }()
+
+    /// The first query parameter of `request` that does not fit what `operationID` takes.
+    static func firstInvalid(operationID: String, request: HTTPRequest) -> FieldError? {
+        guard let parameters = operations[operationID], let path = request.path,
+            let components = URLComponents(string: path), let items = components.queryItems
+        else { return nil }
+        for item in items {
+            guard let shape = parameters[item.name] else { continue }
+            let value = item.value ?? ""
+            switch shape {
+            case .integer where Int(value) == nil:
+                return FieldError(field: item.name, "must be a whole number, not '\(value)'")
+            case .number where Double(value) == nil:
+                return FieldError(field: item.name, "must be a number, not '\(value)'")
+            case .boolean where value != "true" && value != "false":
+                return FieldError(field: item.name, "must be true or false, not '\(value)'")
+            case .dateTime where RFC3339.parse(value) == nil:
+                return FieldError(field: item.name, InvalidInstantText.detail + ", not '\(value)'")
+            case .oneOf(let allowed) where !allowed.contains(value):
+                return FieldError(field: item.name, "must be one of \(allowed.joined(separator: ", ")), not '\(value)'")
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+}
