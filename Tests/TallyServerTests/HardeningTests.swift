@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import GRDB
 import Testing
 import TallyCore
@@ -293,6 +294,37 @@ import TallyStore
             let response = try await server.send(.PATCH, "/v1/time-entries/\(id)", json: #"{"category":"","stop":""}"#)
             #expect(response.status == 422)
             #expect(((try response.json()["errors"]) as? [[String: Any]])?.first?["pointer"] as? String == "#/stop")
+        }
+    }
+
+    /// null only where the schema allows it: elsewhere it was read as "absent" and silently
+    /// ignored (a PATCH that changed nothing) or defaulted (a POST's date became today).
+    @Test func nullIsRefusedWhereTheSchemaDoesNotAllowIt() async throws {
+        try await TestServer.run { server in
+            #expect(try await server.send(.POST, "/v1/users", json: Self.user).status == 201)
+            let refused: [(HTTPMethod, String, String, String)] = [
+                (.PATCH, "/v1/users/alice", #"{"name":null}"#, "#/name"),
+                (.POST, "/v1/daily-logs", #"{"user_id":"alice","date":null,"reviews":1,"demos":0,"callbacks":0}"#, "#/date"),
+                (.POST, "/v1/users", #"{"id":"bob","name":"Bob","role":null}"#, "#/role"),
+            ]
+            for (method, path, body, pointer) in refused {
+                let response = try await server.send(method, path, json: body)
+                #expect(response.status == 422, "\(path) \(body): \(response.text)")
+                #expect(((try response.json()["errors"]) as? [[String: Any]])?.first?["pointer"] as? String == pointer)
+            }
+            #expect(try await server.store.user(id: "alice")?.name == "Alice")
+            #expect(try await server.store.user(id: "bob") == nil)
+            // Where null means "no value", it is taken.
+            let log = try await server.send(
+                .POST, "/v1/daily-logs", json: #"{"user_id":"alice","date":"2026-12-01","reviews":1,"demos":0,"callbacks":0,"notes":null}"#)
+            #expect(log.status == 201, "\(log.text)")
+            let appointment = try await server.send(
+                .POST, "/v1/appointments",
+                json: #"{"user_id":"alice","customer_name":"X","appointment_date":"2026-12-10T10:00:00Z","customer_email":null}"#)
+            #expect(appointment.status == 201, "\(appointment.text)")
+            let id = try #require(try appointment.json()["id"] as? String)
+            #expect(try await server.send(.PATCH, "/v1/appointments/\(id)", json: #"{"customer_name":null}"#).status == 422)
+            #expect(try await server.send(.PATCH, "/v1/appointments/\(id)", json: #"{"notes":null}"#).status == 200)
         }
     }
 }

@@ -52,6 +52,7 @@ final class RecordingTransport: ServerTransport {
         table.add(path: path, method: method)
         router.register(
             { request, body, metadata in
+                try NullFieldCheck.check(method: method.rawValue, path: path)
                 var (response, responseBody) = try await handler(request, body, metadata)
                 // The generated code percent-encodes header values; a Location is a plain path.
                 if let location = response.headerFields[.location] {
