@@ -327,4 +327,22 @@ import TallyStore
             #expect(try await server.send(.PATCH, "/v1/appointments/\(id)", json: #"{"notes":null}"#).status == 200)
         }
     }
+
+    @Test func schemaCheckFindingsAreFixed() async throws {
+        try await TestServer.run { server in
+            #expect(try await server.send(.POST, "/v1/users", json: Self.user).status == 201)
+            // A literal route is not also the {id} route beside it.
+            let imports = try await server.send(.GET, "/v1/imports/apple-health")
+            #expect(imports.status == 405 && imports.header("Allow") == "POST", "\(imports.header("Allow") ?? "")")
+            // A bad date in a body is a 422 like every other invalid field of a body.
+            let date = try await server.send(
+                .POST, "/v1/daily-logs", json: #"{"user_id":"alice","date":"2026-13-09","reviews":1,"demos":0,"callbacks":0}"#)
+            #expect(date.status == 422, "\(date.text)")
+            // Category rules name the field that is wrong.
+            let rules = try await server.send(
+                .PUT, "/v1/categories/rules", json: ##"{"rules":[],"workouts":{},"categories":[{"name":"A","color":"#4c78a8"}],"fallback":" "}"##)
+            #expect(rules.status == 422, "\(rules.text)")
+            #expect(((try rules.json()["errors"]) as? [[String: Any]])?.first?["pointer"] as? String == "#/fallback")
+        }
+    }
 }

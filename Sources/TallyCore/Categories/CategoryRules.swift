@@ -42,18 +42,19 @@ public struct CategoryRules: Sendable, Equatable, Codable {
 
     /// Rejects what would make matching ambiguous or silently useless.
     public func validate() throws {
-        func fail(_ message: String) -> ValidationError { ValidationError(field: "rules", message) }
-        if fallback.trimmingCharacters(in: .whitespaces).isEmpty { throw fail("fallback must name a category") }
+        func fail(_ field: String, _ message: String) -> ValidationError { ValidationError(field: field, message) }
+        if fallback.trimmingCharacters(in: .whitespaces).isEmpty { throw fail("fallback", "must name a category") }
         for (index, rule) in rules.enumerated() {
             if rule.category.trimmingCharacters(in: .whitespaces).isEmpty {
-                throw fail("rule \(index + 1) has no category")
+                throw fail("rules/\(index)/category", "rule \(index + 1) has no category")
             }
             if rule.keywords.isEmpty || rule.keywords.contains(where: { CategoryWords.split($0).isEmpty }) {
-                throw fail("rule \(index + 1) (\(rule.category)) needs keywords with at least one letter or digit each")
+                throw fail(
+                    "rules/\(index)/keywords", "rule \(index + 1) (\(rule.category)) needs keywords with at least one letter or digit each")
             }
         }
-        for colour in categories where !CategoryColour.isHexColour(colour.color) {
-            throw fail("the colour of \(colour.name) must look like #4c78a8")
+        for (index, colour) in categories.enumerated() where !CategoryColour.isHexColour(colour.color) {
+            throw fail("categories/\(index)/color", "the colour of \(colour.name) must look like #4c78a8")
         }
     }
 }

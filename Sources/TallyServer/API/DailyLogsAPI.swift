@@ -27,7 +27,7 @@ extension TallyAPI {
         try Caller.requireChange(of: body.userId, "daily logs")
         let instant = now
         let day: LocalDate
-        if let given = try date(body.date, field: "date") {
+        if let given = try date(body.date, field: "date", inBody: true) {
             day = given
         } else {
             day = LocalDate(containing: instant, in: try await timeZone(of: body.userId))
@@ -52,7 +52,7 @@ extension TallyAPI {
     func updateDailyLog(_ input: Operations.UpdateDailyLog.Input) async throws -> Operations.UpdateDailyLog.Output {
         try Caller.require(.write)
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("send JSON") }
-        let newDate = try date(body.date, field: "date")
+        let newDate = try date(body.date, field: "date", inBody: true)
         let nulls = ExplicitNulls.keys()
         let instant = now
         let mayChange = Caller.ownerCheck("daily log", id: input.path.id, isPrivate: false)

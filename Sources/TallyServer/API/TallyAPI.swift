@@ -33,12 +33,14 @@ struct TallyAPI: APIProtocol {
         return limit
     }
 
-    func date(_ text: String?, field: String) throws(APIError) -> LocalDate? {
+    /// A day written YYYY-MM-DD: a bad one is a 400 in the query, a 422 in a body (as every
+    /// other invalid field of a body).
+    func date(_ text: String?, field: String, inBody: Bool = false) throws(APIError) -> LocalDate? {
         guard let text else { return nil }
         guard let date = LocalDate(text) else {
-            throw APIError.badRequest(
-                "\(field) must be a date written YYYY-MM-DD",
-                errors: [FieldError(field: field, "must be a date written YYYY-MM-DD")])
+            let error = FieldError(field: field, "must be a date written YYYY-MM-DD")
+            if inBody { throw APIError.validation([error]) }
+            throw APIError.badRequest("\(field) must be a date written YYYY-MM-DD", errors: [error])
         }
         return date
     }

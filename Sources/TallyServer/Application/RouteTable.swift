@@ -12,16 +12,23 @@ struct RouteTable: Sendable {
         routes.append((path.split(separator: "/"), method.rawValue))
     }
 
+    /// The methods of the routes this path matches. A literal segment wins over a parameter, as
+    /// in the router: `/v1/imports/apple-health` is not `/v1/imports/{id}`.
     func methods(forPath path: String) -> [String] {
         let segments = path.split(separator: "/")
-        var methods: [String] = []
+        var best: (literals: Int, methods: [String]) = (-1, [])
         for route in routes where route.segments.count == segments.count {
+            var literals = 0
             let matches = zip(route.segments, segments).allSatisfy { pattern, segment in
-                pattern.hasPrefix(":") || pattern.hasPrefix("{") || pattern == segment
+                if pattern.hasPrefix(":") || pattern.hasPrefix("{") { return true }
+                literals += 1
+                return pattern == segment
             }
-            if matches, !methods.contains(route.method) { methods.append(route.method) }
+            guard matches else { continue }
+            if literals > best.literals { best = (literals, []) }
+            if literals == best.literals, !best.methods.contains(route.method) { best.methods.append(route.method) }
         }
-        return methods
+        return best.methods
     }
 }
 
