@@ -76,7 +76,7 @@ public enum JSONShapeCheck {
 
         mutating func takeInString(_ byte: UInt8) -> Problem? {
             if unicodeDigits >= 0 {
-                unicodeValue = unicodeValue << 4 | UInt32(Self.hexValue(byte) ?? 0xF)
+                unicodeValue = unicodeValue << 4 | UInt32(HexDigit.value(byte) ?? 0xF)
                 unicodeDigits += 1
                 if unicodeDigits == 4 {
                     unicodeDigits = -1
@@ -127,13 +127,17 @@ public enum JSONShapeCheck {
             return "#/" + parts.joined(separator: "/")
         }
 
-        static func hexValue(_ byte: UInt8) -> UInt8? {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-            default: nil
-            }
+    }
+}
+
+/// The value of one hexadecimal digit, as JSON's `\u` escapes write them.
+public enum HexDigit {
+    public static func value(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TallyCore
 
 extension HealthAutoExportPayload {
     /// Reads a body spooled to disk in 64 KB chunks, keeping only what a time tracker needs:
@@ -376,7 +377,7 @@ struct HealthAutoExportReader {
     private mutating func hex4() throws(HealthAutoExportError) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
-            guard let byte = try take(), let digit = Self.hexValue(byte) else { throw notJSON() }
+            guard let byte = try take(), let digit = HexDigit.value(byte) else { throw notJSON() }
             value = value << 4 | UInt32(digit)
         }
         return value
@@ -404,15 +405,6 @@ struct HealthAutoExportReader {
     static func isNumberByte(_ byte: UInt8) -> Bool {
         (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")
             || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
-    }
-
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     // MARK: Bytes
