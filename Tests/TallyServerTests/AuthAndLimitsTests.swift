@@ -89,6 +89,10 @@ import TallyClient
             let limited = try await server.send(.GET, "/v1/users", key: "tly_wrong")
             #expect(limited.status == 429)
             #expect(limited.header("Retry-After") != nil)
+            // There is no key to blame: the answer speaks of the address.
+            let detail = try limited.json()["detail"] as? String
+            #expect(detail?.contains("without a valid API key from this address") == true, "\(detail ?? "")")
+            #expect(detail?.contains("this API key") == false)
         }
     }
 
