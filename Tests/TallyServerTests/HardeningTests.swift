@@ -252,7 +252,7 @@ import TallyStore
     @Test(arguments: [
         ("/v1/users?limit=abc", "#/limit"), ("/v1/users?limit=5.5", "#/limit"),
         ("/v1/timer/current?source=AAA", "#/source"), ("/v1/appointments?status=bogus", "#/status"),
-        ("/v1/time-entries?updated_since=abc", "#/updated_since"), ("/v1/daily-logs?updated_since=", "#/updated_since"),
+        ("/v1/time-entries?updated_since=abc", "#/updated_since"), ("/v1/daily-logs?updated_since=x&limit=", "#/updated_since"),
     ])
     func badQueryParametersAreNamed(path: String, pointer: String) async throws {
         try await TestServer.run { server in
@@ -343,6 +343,16 @@ import TallyStore
                 .PUT, "/v1/categories/rules", json: ##"{"rules":[],"workouts":{},"categories":[{"name":"A","color":"#4c78a8"}],"fallback":" "}"##)
             #expect(rules.status == 422, "\(rules.text)")
             #expect(((try rules.json()["errors"]) as? [[String: Any]])?.first?["pointer"] as? String == "#/fallback")
+        }
+    }
+
+    @Test func anEmptyQueryValueMeansTheParameterIsNotGiven() async throws {
+        try await TestServer.run { server in
+            #expect(try await server.send(.POST, "/v1/users", json: Self.user).status == 201)
+            for path in ["/v1/users?cursor=&limit=", "/v1/appointments?from=&to=&status=scheduled", "/v1/daily-logs?updated_since="] {
+                let response = try await server.send(.GET, path)
+                #expect(response.status == 200, "\(path): \(response.text)")
+            }
         }
     }
 }
