@@ -16,10 +16,11 @@ extension TallyAPI {
             try await userID.asyncMap { try await timeZone(of: $0) } ?? TimeZone(identifier: configuration.defaultTimezone) ?? .gmt
         var from: Date?
         var before: Date?
-        if let text = query.from {
+        // The range is optional here; `from=` with nothing after it is no bound, as a missing one.
+        if let text = query.from, !text.isEmpty {
             from = try instant(text, field: "from", zone: zone).start
         }
-        if let text = query.to {
+        if let text = query.to, !text.isEmpty {
             before = try instant(text, field: "to", zone: zone).endExclusive
         }
         var appointments = try await store.appointments(

@@ -60,7 +60,8 @@ enum PageCursor {
     }
 
     static func decode(_ text: String?) throws(APIError) -> PageAfter? {
-        guard let text else { return nil }
+        // `?cursor=` (nothing after it) is the first page, as a missing cursor.
+        guard let text, !text.isEmpty else { return nil }
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         guard let data = Data(base64Encoded: base64), let decoded = String(data: data, encoding: .utf8) else {

@@ -122,7 +122,6 @@ public func buildRouter(
     router.addMiddleware {
         RequestLogMiddleware(metrics: metrics, trustedProxies: configuration.trustedProxies)
         ProblemMiddleware(routes: routes)
-        EmptyQueryMiddleware()
         AuthMiddleware(
             store: store, now: configuration.now, usage: KeyUsageRecorder(), keys: APIKeyCache(changes: store.changes),
             failures: RateLimiter(limit: configuration.rateLimit, window: configuration.rateLimitWindow))
