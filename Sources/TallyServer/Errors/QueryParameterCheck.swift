@@ -18,8 +18,13 @@ enum QueryParameterCheck {
         case text
     }
 
+    struct Parameter {
+        var shape: Shape
+        var required: Bool
+    }
+
     /// operationId → query parameter name → its shape, read once from the embedded spec.
-    static let operations: [String: [String: Shape]] = {
+    static let operations: [String: [String: Parameter]] = {
         guard let spec = (try? Yams.load(yaml: APISpec.yaml)) as? [String: Any],
             let paths = spec["paths"] as? [String: Any]
         else { return [:] }
@@ -41,17 +46,17 @@ enum QueryParameterCheck {
             default: return .text
             }
         }
-        var result: [String: [String: Shape]] = [:]
+        var result: [String: [String: Parameter]] = [:]
         for case let (_, item as [String: Any]) in paths {
             let shared = item["parameters"] as? [Any] ?? []
             for case let (method, operation as [String: Any]) in item where method != "parameters" {
                 guard let id = operation["operationId"] as? String else { continue }
-                var parameters: [String: Shape] = [:]
+                var parameters: [String: Parameter] = [:]
                 for entry in shared + (operation["parameters"] as? [Any] ?? []) {
                     guard let parameter = resolve(entry), parameter["in"] as? String == "query",
                         let name = parameter["name"] as? String, let schema = resolve(parameter["schema"])
                     else { continue }
-                    parameters[name] = shape(schema)
+                    parameters[name] = Parameter(shape: shape(schema), required: parameter["required"] as? Bool == true)
                 }
                 result[id] = parameters
             }
@@ -59,13 +64,18 @@ enum QueryParameterCheck {
         return result
     }()
 
-    /// The first query parameter of `request` that does not fit what `operationID` takes.
+    /// The first query parameter of `request` that is missing or does not fit what `operationID` takes.
     static func firstInvalid(operationID: String, request: HTTPRequest) -> FieldError? {
         guard let parameters = operations[operationID], let path = request.path,
-            let components = URLComponents(string: path), let items = components.queryItems
+            let components = URLComponents(string: path)
         else { return nil }
+        let items = components.queryItems ?? []
+        for (name, parameter) in parameters.sorted(by: { $0.key < $1.key })
+        where parameter.required && !items.contains(where: { $0.name == name }) {
+            return FieldError(field: name, "is required")
+        }
         for item in items {
-            guard let shape = parameters[item.name] else { continue }
+            guard let shape = parameters[item.name]?.shape else { continue }
             let value = item.value ?? ""
             switch shape {
             case .integer where Int(value) == nil:
