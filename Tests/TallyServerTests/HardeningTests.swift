@@ -306,6 +306,8 @@ import TallyStore
                 (.PATCH, "/v1/users/alice", #"{"name":null}"#, "#/name"),
                 (.POST, "/v1/daily-logs", #"{"user_id":"alice","date":null,"reviews":1,"demos":0,"callbacks":0}"#, "#/date"),
                 (.POST, "/v1/users", #"{"id":"bob","name":"Bob","role":null}"#, "#/role"),
+                (.PUT, "/v1/goals", #"{"users":{"alice":{"weekly_categories":null}}}"#, "#/users/alice/weekly_categories"),
+                (.PUT, "/v1/goals", #"{"users":{"alice":null}}"#, "#/users/alice"),
             ]
             for (method, path, body, pointer) in refused {
                 let response = try await server.send(method, path, json: body)

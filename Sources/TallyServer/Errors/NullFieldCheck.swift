@@ -1,15 +1,64 @@
 import Foundation
-import TallyCore
 import TallyAPISpec
+import TallyCore
 import Yams
 
 /// Refuses `null` where `openapi.yaml` does not allow it. The generated types read a `null` as
 /// a missing field, so `{"name": null}` in a PATCH changed nothing and answered 200, and
-/// `{"date": null}` in a POST took today: now each is a 422 naming the field. Top-level fields
-/// of JSON request bodies, read once from the spec per operation.
+/// `{"date": null}` in a POST took today: now each is a 422 naming the field. The rules come
+/// from each operation's JSON request body schema, read once, nested objects and maps included.
 enum NullFieldCheck {
-    /// "METHOD path" → the body's top-level fields that must not be null.
-    static let operations: [String: Set<String>] = {
+    /// Which fields of an object may not be null, and the rules of the objects inside it.
+    final class Rule: Sendable {
+        /// Every property the schema names; others are the map's values.
+        let known: Set<String>
+        let nonNullable: Set<String>
+        let properties: [String: Rule]
+        /// For maps (`additionalProperties` with a schema): the rule of every value.
+        let values: Rule?
+        /// For arrays: the rule of every element.
+        let elements: Rule?
+
+        init(known: Set<String>, nonNullable: Set<String>, properties: [String: Rule], values: Rule?, elements: Rule?) {
+            self.known = known
+            self.nonNullable = nonNullable
+            self.properties = properties
+            self.values = values
+            self.elements = elements
+        }
+
+        var isEmpty: Bool { nonNullable.isEmpty && properties.isEmpty && values == nil && elements == nil }
+
+        func problems(in value: JSONValue, at pointer: String) -> [FieldError] {
+            switch value {
+            case .object(let object):
+                var found: [FieldError] = []
+                for (key, member) in object.sorted(by: { $0.key < $1.key }) {
+                    let path = pointer + "/" + key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+                    let isKnown = known.contains(key)
+                    if member == .null {
+                        // A map's values are objects, which are never null.
+                        if nonNullable.contains(key) || (!isKnown && values != nil) {
+                            found.append(FieldError(pointer: path, detail: "must not be null"))
+                        }
+                        continue
+                    }
+                    if let rule = isKnown ? properties[key] : values { found += rule.problems(in: member, at: path) }
+                }
+                return found
+            case .array(let array):
+                guard let elements else { return [] }
+                return array.enumerated().flatMap { index, element in
+                    element == .null ? [] : elements.problems(in: element, at: pointer + "/\(index)")
+                }
+            default:
+                return []
+            }
+        }
+    }
+
+    /// "METHOD path" → the rule of its JSON body.
+    static let operations: [String: Rule] = {
         guard let spec = (try? Yams.load(yaml: APISpec.yaml)) as? [String: Any],
             let paths = spec["paths"] as? [String: Any]
         else { return [:] }
@@ -27,29 +76,43 @@ enum NullFieldCheck {
                     return true
                 }
             }
-            if let target = resolve(property), target as NSDictionary != property as NSDictionary { return allowsNull(target) }
+            if property["$ref"] != nil, let target = resolve(property) { return allowsNull(target) }
             return property["type"] as? String == "null"
         }
-        var result: [String: Set<String>] = [:]
+        func rule(_ schema: [String: Any], depth: Int = 0) -> Rule? {
+            guard depth < 8 else { return nil }
+            var known: Set<String> = []
+            var nonNullable: Set<String> = []
+            var children: [String: Rule] = [:]
+            for case let (name, raw as [String: Any]) in schema["properties"] as? [String: Any] ?? [:] {
+                known.insert(name)
+                if !allowsNull(raw) { nonNullable.insert(name) }
+                if let target = resolve(raw), let child = rule(target, depth: depth + 1) { children[name] = child }
+            }
+            let values = resolve(schema["additionalProperties"]).flatMap { rule($0, depth: depth + 1) }
+            let elements = resolve(schema["items"]).flatMap { rule($0, depth: depth + 1) }
+            let made = Rule(known: known, nonNullable: nonNullable, properties: children, values: values, elements: elements)
+            return made.isEmpty ? nil : made
+        }
+        var result: [String: Rule] = [:]
         for case let (path, item as [String: Any]) in paths {
             for case let (method, operation as [String: Any]) in item {
                 guard let body = operation["requestBody"] as? [String: Any],
                     let content = body["content"] as? [String: Any],
                     let json = content["application/json"] as? [String: Any],
-                    let schema = resolve(json["schema"]), let properties = schema["properties"] as? [String: Any]
+                    let schema = resolve(json["schema"]), let made = rule(schema)
                 else { continue }
-                var fields: Set<String> = []
-                for case let (name, property as [String: Any]) in properties where !allowsNull(property) { fields.insert(name) }
-                result[method.uppercased() + " " + path] = fields
+                result[method.uppercased() + " " + path] = made
             }
         }
         return result
     }()
 
     static func check(method: String, path: String) throws(APIError) {
-        guard let fields = operations[method + " " + path], !fields.isEmpty else { return }
-        let nulls = ExplicitNulls.keys().intersection(fields)
-        guard !nulls.isEmpty else { return }
-        throw APIError.validation(nulls.sorted().map { FieldError(field: $0, "must not be null") })
+        guard let rule = operations[method + " " + path], let bytes = RawBody.bytes,
+            let body = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        else { return }
+        let problems = rule.problems(in: body, at: "#")
+        if !problems.isEmpty { throw APIError.validation(problems) }
     }
 }
