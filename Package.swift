@@ -236,7 +236,7 @@ let package = Package(
             dependencies: ["TallyCore"],
             swiftSettings: swiftSettings
         ),
-        // The Apple Health reader against archives made by ../shared/tools/gen-health-export.
+        // The Apple Health reader against archives made by gen-health-export (TALLY_GEN_HEALTH_EXPORT).
         .testTarget(
             name: "TallyIntegrationsTests",
             dependencies: [

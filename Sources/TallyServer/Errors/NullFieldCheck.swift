@@ -1,7 +1,5 @@
 import Foundation
-import TallyAPISpec
 import TallyCore
-import Yams
 
 /// Refuses `null` where `openapi.yaml` does not allow it. The generated types read a `null` as
 /// a missing field, so `{"name": null}` in a PATCH changed nothing and answered 200, and
@@ -59,24 +57,16 @@ enum NullFieldCheck {
 
     /// "METHOD path" → the rule of its JSON body.
     static let operations: [String: Rule] = {
-        guard let spec = (try? Yams.load(yaml: APISpec.yaml)) as? [String: Any],
-            let paths = spec["paths"] as? [String: Any]
-        else { return [:] }
-        let schemas = ((spec["components"] as? [String: Any])?["schemas"] as? [String: Any]) ?? [:]
-        func resolve(_ value: Any?) -> [String: Any]? {
-            guard let object = value as? [String: Any] else { return nil }
-            guard let reference = object["$ref"] as? String, reference.hasPrefix("#/components/schemas/") else { return object }
-            return schemas[String(reference.dropFirst("#/components/schemas/".count))] as? [String: Any]
-        }
+        let spec = SpecDocument.embedded
         func allowsNull(_ property: [String: Any]) -> Bool {
             if let types = property["type"] as? [Any] { return types.contains { "\($0)" == "null" } }
             if property["nullable"] as? Bool == true { return true }
             for key in ["oneOf", "anyOf"] {
-                if let options = property[key] as? [Any], options.contains(where: { resolve($0).map(allowsNull) ?? false }) {
+                if let options = property[key] as? [Any], options.contains(where: { spec.resolve($0).map(allowsNull) ?? false }) {
                     return true
                 }
             }
-            if property["$ref"] != nil, let target = resolve(property) { return allowsNull(target) }
+            if property["$ref"] != nil, let target = spec.resolve(property) { return allowsNull(target) }
             return property["type"] as? String == "null"
         }
         func rule(_ schema: [String: Any], depth: Int = 0) -> Rule? {
@@ -87,23 +77,21 @@ enum NullFieldCheck {
             for case let (name, raw as [String: Any]) in schema["properties"] as? [String: Any] ?? [:] {
                 known.insert(name)
                 if !allowsNull(raw) { nonNullable.insert(name) }
-                if let target = resolve(raw), let child = rule(target, depth: depth + 1) { children[name] = child }
+                if let target = spec.resolve(raw), let child = rule(target, depth: depth + 1) { children[name] = child }
             }
-            let values = resolve(schema["additionalProperties"]).flatMap { rule($0, depth: depth + 1) }
-            let elements = resolve(schema["items"]).flatMap { rule($0, depth: depth + 1) }
+            let values = spec.resolve(schema["additionalProperties"]).flatMap { rule($0, depth: depth + 1) }
+            let elements = spec.resolve(schema["items"]).flatMap { rule($0, depth: depth + 1) }
             let made = Rule(known: known, nonNullable: nonNullable, properties: children, values: values, elements: elements)
             return made.isEmpty ? nil : made
         }
         var result: [String: Rule] = [:]
-        for case let (path, item as [String: Any]) in paths {
-            for case let (method, operation as [String: Any]) in item {
-                guard let body = operation["requestBody"] as? [String: Any],
-                    let content = body["content"] as? [String: Any],
-                    let json = content["application/json"] as? [String: Any],
-                    let schema = resolve(json["schema"]), let made = rule(schema)
-                else { continue }
-                result[method.uppercased() + " " + path] = made
-            }
+        spec.forEachOperation { path, method, operation, _ in
+            guard let body = operation["requestBody"] as? [String: Any],
+                let content = body["content"] as? [String: Any],
+                let json = content["application/json"] as? [String: Any],
+                let schema = spec.resolve(json["schema"]), let made = rule(schema)
+            else { return }
+            result[method.uppercased() + " " + path] = made
         }
         return result
     }()

@@ -1,8 +1,6 @@
 import Foundation
 import HTTPTypes
-import TallyAPISpec
 import TallyCore
-import Yams
 
 /// Names the query parameter a request got wrong. The generated layer reports an undecodable
 /// query value as a decoding error without the parameter's name; when that happens, the request's
@@ -25,17 +23,7 @@ enum QueryParameterCheck {
 
     /// operationId → query parameter name → its shape, read once from the embedded spec.
     static let operations: [String: [String: Parameter]] = {
-        guard let spec = (try? Yams.load(yaml: APISpec.yaml)) as? [String: Any],
-            let paths = spec["paths"] as? [String: Any]
-        else { return [:] }
-        let components = spec["components"] as? [String: Any] ?? [:]
-        func resolve(_ value: Any?) -> [String: Any]? {
-            guard let object = value as? [String: Any] else { return nil }
-            guard let reference = object["$ref"] as? String, reference.hasPrefix("#/components/") else { return object }
-            let parts = reference.dropFirst("#/components/".count).split(separator: "/").map(String.init)
-            guard parts.count == 2 else { return nil }
-            return (components[parts[0]] as? [String: Any])?[parts[1]] as? [String: Any]
-        }
+        let spec = SpecDocument.embedded
         func shape(_ schema: [String: Any]) -> Shape {
             if let values = schema["enum"] as? [Any] { return .oneOf(values.map { "\($0)" }) }
             switch schema["type"] as? String {
@@ -47,19 +35,16 @@ enum QueryParameterCheck {
             }
         }
         var result: [String: [String: Parameter]] = [:]
-        for case let (_, item as [String: Any]) in paths {
-            let shared = item["parameters"] as? [Any] ?? []
-            for case let (method, operation as [String: Any]) in item where method != "parameters" {
-                guard let id = operation["operationId"] as? String else { continue }
-                var parameters: [String: Parameter] = [:]
-                for entry in shared + (operation["parameters"] as? [Any] ?? []) {
-                    guard let parameter = resolve(entry), parameter["in"] as? String == "query",
-                        let name = parameter["name"] as? String, let schema = resolve(parameter["schema"])
-                    else { continue }
-                    parameters[name] = Parameter(shape: shape(schema), required: parameter["required"] as? Bool == true)
-                }
-                result[id] = parameters
+        spec.forEachOperation { _, _, operation, shared in
+            guard let id = operation["operationId"] as? String else { return }
+            var parameters: [String: Parameter] = [:]
+            for entry in shared + (operation["parameters"] as? [Any] ?? []) {
+                guard let parameter = spec.resolve(entry), parameter["in"] as? String == "query",
+                    let name = parameter["name"] as? String, let schema = spec.resolve(parameter["schema"])
+                else { continue }
+                parameters[name] = Parameter(shape: shape(schema), required: parameter["required"] as? Bool == true)
             }
+            result[id] = parameters
         }
         return result
     }()
