@@ -27,8 +27,9 @@ public protocol TimeEntryStore: Sendable {
     /// Forgets all but the newest `keeping` journal rows.
     func trimTimeEntryJournal(keeping: Int) async throws
     func timeEntry(id: String) async throws -> TimeEntry?
-    func timeEntry(source: TimeEntrySource, externalID: String) async throws -> TimeEntry?
-    /// Throws `TallyError.conflict` when (source, external id) is taken.
+    /// The user's entry with this (source, external id): the same id may name another user's entry.
+    func timeEntry(userID: String, source: TimeEntrySource, externalID: String) async throws -> TimeEntry?
+    /// Throws `TallyError.conflict` when the user already has an entry with (source, external id).
     func createTimeEntry(_ entry: TimeEntry) async throws
     func updateTimeEntry(id: String, _ change: @escaping @Sendable (inout TimeEntry) throws -> Void) async throws -> TimeEntry
     func deleteTimeEntry(id: String, at now: Date) async throws -> Bool

@@ -102,7 +102,7 @@ struct Report: AsyncParsableCommand {
                     TimeReportJSON(
                         from: report.range.lowerBound.description, to: report.range.upperBound.description, groupBy: key,
                         rows: report.rows.map { .init(key: $0.key, category: $0.category, seconds: $0.seconds, rawSeconds: $0.rawSeconds) },
-                        totals: report.totals.map { .init(key: $0.category, category: $0.category, seconds: $0.seconds, rawSeconds: $0.rawSeconds) },
+                        totals: report.totals.map { .init(category: $0.category, seconds: $0.seconds, rawSeconds: $0.rawSeconds) },
                         totalSeconds: report.totalSeconds, rawTotalSeconds: report.rawTotalSeconds))
             }
         }
@@ -172,12 +172,18 @@ struct TimeReportJSON: Encodable {
         var rawSeconds: Int
         enum CodingKeys: String, CodingKey { case key, category, seconds, rawSeconds = "raw_seconds" }
     }
+    /// Per category over the whole range.
+    struct Total: Encodable {
+        var category: String
+        var seconds: Int
+        var rawSeconds: Int
+        enum CodingKeys: String, CodingKey { case category, seconds, rawSeconds = "raw_seconds" }
+    }
     var from: String
     var to: String
     var groupBy: String
     var rows: [Row]
-    /// Per category over the whole range (`key` repeats the category).
-    var totals: [Row]
+    var totals: [Total]
     var totalSeconds: Int
     var rawTotalSeconds: Int
     enum CodingKeys: String, CodingKey {

@@ -59,11 +59,12 @@ import Testing
             .POST, "/v1/daily-logs", body: Data(#"{"user_id":"ann","date":"2026-11-01","reviews":1,"demos":0,"callbacks":0}"#.utf8))
         #expect(log.status == 201, "\(log.json)")
         let after = try await server.send(.GET, "/v1/imports/\(id)").json
-        let wroteDuringRead =
-            after["state"] as? String == "running" && (after["bytes_read"] as? Int ?? 0) < (after["total_bytes"] as? Int ?? 0)
+        // The log was written before the import ended (on a loaded machine the reading may be
+        // over by then, and the import's one short write still to come).
+        let wroteDuringRead = after["state"] as? String == "running"
         let key = try await TallyProcess.run(["keys", "create", "--name", "during"], in: directory, environment: server.environment)
         #expect(key.status == 0, "\(key.stderr)")
-        #expect(wroteDuringRead, "the import ended before any write could be tried during it")
+        #expect(wroteDuringRead, "the import ended before any write could be tried during it: \(after)")
         let deadline = ContinuousClock.now + .seconds(300)
         var done: [String: Any] = [:]
         while ContinuousClock.now < deadline {

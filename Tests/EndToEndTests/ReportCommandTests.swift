@@ -60,6 +60,7 @@ import Testing
         let body = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect(body?["total_seconds"] as? Int == 9000 && body?["group_by"] as? String == "week")
         #expect((body?["rows"] as? [[String: Any]])?.first?["key"] as? String == "2026-W47")
+        #expect(try Self.shape(json.stdout) == Self.shape(Self.documentedJSON(after: "tally report time --from")))
 
         let table = try await TallyProcess.run(["report", "--group-by", "category"] + week, in: directory, environment: environment)
         #expect(table.stdout.hasPrefix("category") && table.stdout.contains("Coding") && table.stdout.contains("1.50"), "\(table.stdout)")
@@ -67,6 +68,9 @@ import Testing
         let goals = try await TallyProcess.run(["report", "goals", "--format", "csv"] + week, in: directory, environment: environment)
         #expect(goals.status == 0, "\(goals.stderr)")
         #expect(goals.stdout.contains("1,ann,Ann,1,8,") && goals.stdout.contains("2,bo,Bo,0,4,"), "\(goals.stdout)")
+        let goalsJSON = try await TallyProcess.run(["report", "goals", "--format", "json"] + week, in: directory, environment: environment)
+        #expect(goalsJSON.status == 0, "\(goalsJSON.stderr)")
+        #expect(try Self.shape(goalsJSON.stdout) == Self.shape(Self.documentedJSON(after: "`--format json` is a list")))
 
         for bad in [["--group-by", "year"], ["--from", "2026-02-30"], ["--user", "nobody"], ["--source-priority", "strava"],
                     ["--day-starts-at", "4am"], ["--from", "2026-11-22", "--to", "2026-11-16"]] {
@@ -74,6 +78,32 @@ import Testing
             #expect(refused.status != 0, "\(bad)")
             #expect(refused.stderr.split(separator: "\n").count == 1 && refused.stdout.isEmpty, "\(bad): \(refused.stderr)")
         }
+    }
+
+    /// The first ```json block after `marker` in docs/reports.md.
+    static func documentedJSON(after marker: String) throws -> String {
+        let text = try String(contentsOf: packageRoot.appendingPathComponent("docs/reports.md"), encoding: .utf8)
+        guard let start = text.range(of: marker),
+            let open = text.range(of: "```json\n", range: start.upperBound..<text.endIndex),
+            let close = text.range(of: "\n```", range: open.upperBound..<text.endIndex)
+        else { throw E2EFailure("docs/reports.md has no JSON example after '\(marker)'") }
+        return String(text[open.upperBound..<close.lowerBound])
+    }
+
+    /// Keys and value kinds, recursively (the first element stands for an array's elements), so
+    /// that the documented example and the real output can be compared whatever their figures.
+    static func shape(_ json: String) throws -> String {
+        func describe(_ value: Any) -> String {
+            switch value {
+            case let object as [String: Any]:
+                "{" + object.keys.sorted().map { "\($0):\(describe(object[$0]!))" }.joined(separator: ",") + "}"
+            case let array as [Any]: "[" + (array.first.map(describe) ?? "") + "]"
+            case is String: "string"
+            case is NSNumber: "number"
+            default: "null"
+            }
+        }
+        return describe(try JSONSerialization.jsonObject(with: Data(json.utf8)))
     }
 
     @Test func passwdSetsAHashedPasswordFromStandardInput() async throws {

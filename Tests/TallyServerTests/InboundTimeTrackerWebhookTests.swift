@@ -80,16 +80,16 @@ import TallyStore
             let created = try await postToggl(server, Self.togglEvent(id: 101, action: "created", entryID: 555, description: "Deep work sessie"))
             #expect(created.status == 200, "\(created.text)")
             #expect(try created.json()["created"] as? Int == 1)
-            let stored = try #require(try await server.store.timeEntry(source: .toggl, externalID: "555"))
+            let stored = try #require(try await server.store.timeEntry(userID: "ann", source: .toggl, externalID: "555"))
             #expect(stored.description == "Deep work sessie" && stored.category == "Work" && stored.userID == "ann")
             let replay = try await postToggl(server, Self.togglEvent(id: 101, action: "created", entryID: 555, description: "Deep work sessie"))
             #expect(try replay.json()["status"] as? String == "duplicate")
             let updated = try await postToggl(server, Self.togglEvent(id: 102, action: "updated", entryID: 555, description: "Netflix"))
             #expect(try updated.json()["updated"] as? Int == 1)
-            #expect(try await server.store.timeEntry(source: .toggl, externalID: "555")?.category == "Entertainment")
+            #expect(try await server.store.timeEntry(userID: "ann", source: .toggl, externalID: "555")?.category == "Entertainment")
             let deleted = try await postToggl(server, Self.togglEvent(id: 103, action: "deleted", entryID: 555, description: "Netflix"))
             #expect(try deleted.json()["deleted"] as? Int == 1)
-            #expect(try await server.store.timeEntry(source: .toggl, externalID: "555") == nil)
+            #expect(try await server.store.timeEntry(userID: "ann", source: .toggl, externalID: "555") == nil)
         }
     }
 
@@ -101,7 +101,7 @@ import TallyStore
             let older = Self.togglEvent(id: 400, action: "updated", entryID: 950, description: "coding", at: now.addingTimeInterval(-600))
             let retried = try await postToggl(server, older)
             #expect(try retried.json()["updated"] as? Int == 0, "\(retried.text)")
-            #expect(try await server.store.timeEntry(source: .toggl, externalID: "950")?.description == "Netflix")
+            #expect(try await server.store.timeEntry(userID: "ann", source: .toggl, externalID: "950")?.description == "Netflix")
         }
     }
 
@@ -159,14 +159,14 @@ import TallyStore
         try await Self.run { server in
             let id = "63b03060b01ebfad292c61ed"
             #expect(try await postClockify(server, event: "NEW_TIMER_STARTED", Self.clockifyEntry(id: id, description: "yoga", end: nil)).status == 200)
-            let running = try #require(try await server.store.timeEntry(source: .clockify, externalID: id))
+            let running = try #require(try await server.store.timeEntry(userID: "ann", source: .clockify, externalID: id))
             #expect(running.stop == nil && running.category == "Yoga")
             #expect(try await postClockify(server, event: "TIMER_STOPPED", Self.clockifyEntry(id: id, description: "yoga")).status == 200)
-            #expect(try await server.store.timeEntry(source: .clockify, externalID: id)?.durationSeconds == 3600)
+            #expect(try await server.store.timeEntry(userID: "ann", source: .clockify, externalID: id)?.durationSeconds == 3600)
             let again = try await postClockify(server, event: "TIMER_STOPPED", Self.clockifyEntry(id: id, description: "yoga"))
             #expect(try again.json()["updated"] as? Int == 0)
             #expect(try await postClockify(server, event: "TIME_ENTRY_DELETED", Self.clockifyEntry(id: id, description: "yoga")).status == 200)
-            #expect(try await server.store.timeEntry(source: .clockify, externalID: id) == nil)
+            #expect(try await server.store.timeEntry(userID: "ann", source: .clockify, externalID: id) == nil)
         }
     }
 

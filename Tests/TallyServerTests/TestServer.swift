@@ -94,7 +94,7 @@ struct TestServer {
     /// One raw HTTP exchange, for checking exact statuses, headers and bodies.
     func send(
         _ method: HTTPMethod, _ path: String, key: String?? = .none, headers: [(String, String)] = [],
-        json: String? = nil
+        json: String? = nil, body: (data: Data, type: String)? = nil
     ) async throws -> RawResponse {
         var request = HTTPClientRequest(url: baseURL.absoluteString + path)
         request.method = method
@@ -107,6 +107,10 @@ struct TestServer {
         if let json {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: json))
+        }
+        if let body {
+            request.headers.add(name: "Content-Type", value: body.type)
+            request.body = .bytes(ByteBuffer(bytes: body.data))
         }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 16 << 20)

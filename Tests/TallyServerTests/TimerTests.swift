@@ -64,7 +64,9 @@ import TallyTestSupport
             #expect(waiting.header("Retry-After") != nil)
             #expect(waiting.header("Content-Type") == "application/problem+json")
             fake.hourlyQuota = nil
-            fake.failNext(3, status: 500)
+            // Only the timer's own request fails: the server's auto-sync, which may run at any
+            // moment on a loaded machine, must not take the injected failures first.
+            fake.failNext(3, status: 500, endpoint: "/me/time_entries/current")
             let failed = try await server.send(.GET, "/v1/timer/current")
             #expect(failed.status == 502, "\(failed.text)")
             #expect(!failed.text.contains(fake.apiToken))

@@ -57,7 +57,7 @@ import TallyCore
     @Test func editsUpdateAndKeepTheIdAndAHandChosenCategory() async throws {
         let store = try await makeStore()
         _ = try await store.applySync(batch([entry("1", hour: 0)]))
-        let stored = try #require(try await store.timeEntry(source: .toggl, externalID: "1"))
+        let stored = try #require(try await store.timeEntry(userID: "ann", source: .toggl, externalID: "1"))
         _ = try await store.updateTimeEntry(id: stored.id) {
             $0.category = "Coding"
             $0.categoryIsManual = true
@@ -90,7 +90,7 @@ import TallyCore
         // A webhook (or the timer) changes entry 1 and adds entry 3 after the cycle's listing
         // was read but before the cycle is applied.
         let later = now.addingTimeInterval(30)
-        let one = try #require(try await store.timeEntry(source: .toggl, externalID: "1"))
+        let one = try #require(try await store.timeEntry(userID: "ann", source: .toggl, externalID: "1"))
         _ = try await store.updateTimeEntry(id: one.id) {
             $0.description = "edited by a webhook"
             $0.updatedAt = later
@@ -105,8 +105,8 @@ import TallyCore
         stale.run.startedAt = now.addingTimeInterval(10)
         let counts = try await stale.apply(to: store)
         #expect(counts.deleted == 0 && counts.updated == 0)
-        #expect(try await store.timeEntry(source: .toggl, externalID: "1")?.description == "edited by a webhook")
-        #expect(try await store.timeEntry(source: .toggl, externalID: "3") != nil)
+        #expect(try await store.timeEntry(userID: "ann", source: .toggl, externalID: "1")?.description == "edited by a webhook")
+        #expect(try await store.timeEntry(userID: "ann", source: .toggl, externalID: "3") != nil)
     }
 
     @Test func aFailureKeepsEverythingStoredAndRecordsWhy() async throws {
@@ -129,7 +129,7 @@ import TallyCore
         let replay = try await store.applyInbound(
             source: .toggl, eventID: "ev1", entries: [entry("1", hour: 0, description: "changed")], deletedExternalIDs: [], at: now)
         #expect(replay == .duplicate)
-        #expect(try await store.timeEntry(source: .toggl, externalID: "1")?.description == "Deep work")
+        #expect(try await store.timeEntry(userID: "ann", source: .toggl, externalID: "1")?.description == "Deep work")
         let deletion = try await store.applyInbound(source: .toggl, eventID: "ev2", entries: [], deletedExternalIDs: ["1"], at: now)
         #expect(deletion == .applied(SyncCounts(deleted: 1)))
     }
@@ -137,15 +137,15 @@ import TallyCore
     @Test func recategorisingLeavesHandChosenCategoriesAlone() async throws {
         let store = try await makeStore()
         _ = try await store.applySync(batch([entry("1", hour: 0), entry("2", hour: 1)]))
-        let second = try #require(try await store.timeEntry(source: .toggl, externalID: "2"))
+        let second = try #require(try await store.timeEntry(userID: "ann", source: .toggl, externalID: "2"))
         _ = try await store.updateTimeEntry(id: second.id) {
             $0.category = "Read"
             $0.categoryIsManual = true
         }
         let changed = try await store.recategorize(at: now) { _ in "Coding" }
         #expect(changed == 1)
-        #expect(try await store.timeEntry(source: .toggl, externalID: "1")?.category == "Coding")
-        #expect(try await store.timeEntry(source: .toggl, externalID: "2")?.category == "Read")
+        #expect(try await store.timeEntry(userID: "ann", source: .toggl, externalID: "1")?.category == "Coding")
+        #expect(try await store.timeEntry(userID: "ann", source: .toggl, externalID: "2")?.category == "Read")
     }
 
     @Test func timeEntryQueriesFilterAndPage() async throws {

@@ -74,6 +74,6 @@ public struct TimerControl: Sendable {
     private func keep(_ remote: RemoteTimeEntry, rules: CategoryRules) async throws -> TimeEntry {
         let entry = SyncEngine.entry(from: remote, source: timer.source, userID: userID, rules: rules, at: now())
         _ = try await store.upsertTimeEntries([entry])
-        return try await store.timeEntry(source: timer.source, externalID: remote.externalID) ?? entry
+        return try await store.timeEntry(userID: userID, source: timer.source, externalID: remote.externalID) ?? entry
     }
 }

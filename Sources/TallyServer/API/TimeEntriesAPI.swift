@@ -36,7 +36,7 @@ extension TallyAPI {
             entry.category = try Self.categoryName(category)
             entry.categoryIsManual = true
         }
-        try Self.validate(entry)
+        try Self.validate(entry, at: instant)
         try await store.createTimeEntry(entry)
         await checkGoals { try await goalBook.timeChanged(userIDs: [entry.userID]) }
         return .created(.init(headers: .init(location: "/v1/time-entries/\(entry.id)"), body: .json(try entry.wire)))
@@ -75,7 +75,7 @@ extension TallyAPI {
             }
             if !entry.categoryIsManual { entry.category = rules.category(of: entry) }
             entry.updatedAt = instant
-            try Self.validate(entry)
+            try Self.validate(entry, at: instant)
         }
         await checkGoals { try await goalBook.timeChanged(userIDs: [entry.userID]) }
         return .ok(.init(body: .json(try entry.wire)))
@@ -100,7 +100,10 @@ extension TallyAPI {
         return name
     }
 
-    static func validate(_ entry: TimeEntry) throws(ValidationError) {
+    /// How far ahead of the server's clock a running manual entry may start (clients' clocks drift).
+    static let clockSkew: TimeInterval = 60
+
+    static func validate(_ entry: TimeEntry, at now: Date) throws(ValidationError) {
         var problems = FieldProblems()
         problems.checkText("description", entry.description, maxLength: TimeEntry.maximumDescriptionLength, allowEmpty: true)
         if let project = entry.project {
@@ -110,6 +113,13 @@ extension TallyAPI {
         problems.checkInstant("start", entry.start)
         problems.checkInstant("stop", entry.stop)
         if let stop = entry.stop, stop < entry.start { problems.add("stop", "must not be before start") }
+        // A synced entry keeps what its tracker says; one typed in here must make sense.
+        if entry.source == .manual {
+            if let stop = entry.stop, stop == entry.start { problems.add("stop", "must be after start: the entry would last no time") }
+            if entry.stop == nil, entry.start > now.addingTimeInterval(clockSkew) {
+                problems.add("start", "must not be in the future for an entry that is still running (leave out stop only for what runs now)")
+            }
+        }
         if let timezone = entry.timezone, !TimeZoneName.isValid(timezone) {
             problems.add("timezone", "must be an IANA time zone such as Europe/Amsterdam")
         }

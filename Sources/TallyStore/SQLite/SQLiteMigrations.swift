@@ -254,6 +254,64 @@ enum SQLiteMigrations {
                     END;
                     """)
         }
+        migrator.registerMigration("10-time-entry-identity-per-user") { db in
+            // An entry's (source, external id) identifies it within one user's entries: two people
+            // importing the same (or an overlapping) Apple Health export each get their workouts.
+            // SQLite cannot change a table constraint in place, so the table is rebuilt: copied,
+            // swapped, and its indexes and the journal triggers of migration 9 made again (GRDB
+            // defers foreign-key checks to the end of the migration).
+            try db.execute(
+                sql: """
+                    CREATE TABLE time_entries_rebuilt (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        source TEXT NOT NULL,
+                        external_id TEXT,
+                        description TEXT NOT NULL,
+                        project TEXT,
+                        tags TEXT NOT NULL DEFAULT '[]',
+                        category TEXT NOT NULL,
+                        start_at DATETIME NOT NULL,
+                        stop_at DATETIME,
+                        timezone TEXT,
+                        details TEXT NOT NULL DEFAULT '{}',
+                        created_at DATETIME NOT NULL,
+                        updated_at DATETIME NOT NULL,
+                        category_manual BOOLEAN NOT NULL DEFAULT 0,
+                        source_changed_at DATETIME,
+                        UNIQUE (user_id, source, external_id)
+                    );
+                    INSERT INTO time_entries_rebuilt (
+                        id, user_id, source, external_id, description, project, tags, category, start_at, stop_at,
+                        timezone, details, created_at, updated_at, category_manual, source_changed_at)
+                    SELECT
+                        id, user_id, source, external_id, description, project, tags, category, start_at, stop_at,
+                        timezone, details, created_at, updated_at, category_manual, source_changed_at
+                    FROM time_entries;
+                    DROP TABLE time_entries;
+                    ALTER TABLE time_entries_rebuilt RENAME TO time_entries;
+                    CREATE INDEX time_entries_by_user ON time_entries(user_id, start_at);
+                    CREATE INDEX time_entries_by_update ON time_entries(updated_at);
+                    CREATE INDEX time_entries_by_source ON time_entries(source, user_id, start_at);
+                    CREATE INDEX time_entries_by_user_stop ON time_entries(user_id, stop_at);
+                    CREATE INDEX time_entries_by_stop ON time_entries(stop_at);
+                    CREATE INDEX time_entries_by_external_id ON time_entries(source, external_id);
+                    CREATE TRIGGER time_entry_journal_insert AFTER INSERT ON time_entries BEGIN
+                        INSERT INTO time_entry_journal (entry_id) VALUES (NEW.id);
+                    END;
+                    CREATE TRIGGER time_entry_journal_update AFTER UPDATE ON time_entries
+                    WHEN NEW.id IS NOT OLD.id OR NEW.user_id IS NOT OLD.user_id OR NEW.source IS NOT OLD.source
+                        OR NEW.category IS NOT OLD.category OR NEW.start_at IS NOT OLD.start_at
+                        OR NEW.stop_at IS NOT OLD.stop_at
+                    BEGIN
+                        INSERT INTO time_entry_journal (entry_id) VALUES (OLD.id);
+                        INSERT INTO time_entry_journal (entry_id) SELECT NEW.id WHERE NEW.id IS NOT OLD.id;
+                    END;
+                    CREATE TRIGGER time_entry_journal_delete AFTER DELETE ON time_entries BEGIN
+                        INSERT INTO time_entry_journal (entry_id) VALUES (OLD.id);
+                    END;
+                    """)
+        }
         return migrator
     }
 }

@@ -12,7 +12,7 @@ extension SQLiteStore {
         return try await write { [self] db in
             var counts = ImportCounts()
             let insert = try db.makeStatement(
-                sql: "INSERT INTO time_entries (\(TimeEntry.columns)) VALUES (\(TimeEntry.placeholders)) ON CONFLICT (source, external_id) DO NOTHING")
+                sql: "INSERT INTO time_entries (\(TimeEntry.columns)) VALUES (\(TimeEntry.placeholders)) ON CONFLICT (user_id, source, external_id) DO NOTHING")
             try produce { entry in
                 try insert.execute(arguments: try entry.arguments())
                 if db.changesCount > 0 {
@@ -48,8 +48,9 @@ extension SQLiteStore {
     func upsert(_ db: Database, _ entry: TimeEntry, readBefore: Date? = nil) throws -> UpsertOutcome {
         try Self.requireUser(db, id: entry.userID)
         let existing = try Row.fetchOne(
-            try db.cachedStatement(sql: "SELECT \(TimeEntry.columns) FROM time_entries WHERE source = ? AND external_id = ?"),
-            arguments: [entry.source.rawValue, entry.externalID]
+            try db.cachedStatement(
+                sql: "SELECT \(TimeEntry.columns) FROM time_entries WHERE user_id = ? AND source = ? AND external_id = ?"),
+            arguments: [entry.userID, entry.source.rawValue, entry.externalID]
         ).map(TimeEntry.init(row:))
         if let readBefore, let existing, existing.updatedAt >= readBefore { return .unchanged }
         if let incoming = entry.sourceChangedAt, let known = existing?.sourceChangedAt, incoming < known { return .unchanged }
@@ -146,11 +147,11 @@ extension SQLiteStore {
         try await read { db in try Self.fetchTimeEntry(db, id: id) }
     }
 
-    public func timeEntry(source: TimeEntrySource, externalID: String) async throws -> TimeEntry? {
+    public func timeEntry(userID: String, source: TimeEntrySource, externalID: String) async throws -> TimeEntry? {
         try await read { db in
             try Row.fetchOne(
-                db, sql: "SELECT \(TimeEntry.columns) FROM time_entries WHERE source = ? AND external_id = ?",
-                arguments: [source.rawValue, externalID]
+                db, sql: "SELECT \(TimeEntry.columns) FROM time_entries WHERE user_id = ? AND source = ? AND external_id = ?",
+                arguments: [userID, source.rawValue, externalID]
             ).map(TimeEntry.init(row:))
         }
     }
@@ -160,8 +161,8 @@ extension SQLiteStore {
             try Self.requireUser(db, id: entry.userID)
             if let externalID = entry.externalID,
                 let existing = try String.fetchOne(
-                    db, sql: "SELECT id FROM time_entries WHERE source = ? AND external_id = ?",
-                    arguments: [entry.source.rawValue, externalID])
+                    db, sql: "SELECT id FROM time_entries WHERE user_id = ? AND source = ? AND external_id = ?",
+                    arguments: [entry.userID, entry.source.rawValue, externalID])
             {
                 throw TallyError.conflict(
                     detail: "a \(entry.source.rawValue) entry with external id '\(externalID)' exists", existingID: existing)
