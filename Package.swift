@@ -170,6 +170,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Synthetic Apple Health exports (zip, folder or bare XML) and the manifest of what a
+        // correct reader finds in them, for the tests and bench/health. zlib deflates.
+        .executableTarget(
+            name: "gen-health-export",
+            dependencies: ["CTallyZlib", "TallyCore"],
+            swiftSettings: swiftSettings
+        ),
         // A bare Hummingbird server, the peer for bench/api (see bench/README.md).
         .executableTarget(
             name: "tally-bench-bare",
@@ -193,6 +200,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // Reads go-vcr cassettes (VCRCassette) for the fakes' recorded answers.
+                .product(name: "Yams", package: "Yams"),
             ],
             path: "Tests/TallyTestSupport",
             swiftSettings: swiftSettings
@@ -236,10 +245,12 @@ let package = Package(
             dependencies: ["TallyCore"],
             swiftSettings: swiftSettings
         ),
-        // The Apple Health reader against archives made by gen-health-export (TALLY_GEN_HEALTH_EXPORT).
+        // The Apple Health reader against archives made by gen-health-export, which the tests
+        // run from the build's bin path (or TALLY_GEN_HEALTH_EXPORT); the dependency builds it.
         .testTarget(
             name: "TallyIntegrationsTests",
             dependencies: [
+                "gen-health-export",
                 "TallyIntegrations",
                 "TallyTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -279,6 +290,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
+                "gen-health-export",
                 "tally",
                 "TallyClient",
                 "TallyTestSupport",

@@ -1,9 +1,10 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import TallyTestSupport
 import Testing
 
-/// `tally import-health` as a process, on exports made by ../shared/tools/gen-health-export.
+/// `tally import-health` as a process, on exports made by the package's gen-health-export.
 @Suite(.serialized) struct HealthImportTests {
     struct Manifest: Decodable {
         struct Total: Decodable, Equatable {
@@ -21,24 +22,31 @@ import Testing
         }
     }
 
+    /// `gen-health-export`, built beside the test bundle like `tally` (or TALLY_GEN_HEALTH_EXPORT).
     static func generator() throws -> String {
-        if let path = ProcessInfo.processInfo.environment["TALLY_GEN_HEALTH_EXPORT"], !path.isEmpty { return path }
-        let candidate = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/tools/gen-health-export").path
-        guard FileManager.default.isExecutableFile(atPath: candidate) else {
-            throw E2EFailure("gen-health-export not found: set TALLY_GEN_HEALTH_EXPORT")
+        let generator = BuiltProducts.executable("gen-health-export", overriddenBy: "TALLY_GEN_HEALTH_EXPORT")
+        guard FileManager.default.isExecutableFile(atPath: generator.path) else {
+            throw E2EFailure("\(generator.path) is missing: run `swift build --build-tests` (or set TALLY_GEN_HEALTH_EXPORT)")
         }
-        return candidate
+        return generator.path
     }
 
     static func generate(_ out: URL, arguments: [String]) throws -> Manifest {
         let manifest = out.deletingPathExtension().appendingPathExtension("manifest.json")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try generator())
-        process.arguments = [out.path, "--size-mb", "4", "--seed", "7", "--manifest", manifest.path] + arguments
+        // A folder URL makes the unzipped archive (the generator's OUT/ form).
+        let target = out.hasDirectoryPath ? out.path + "/" : out.path
+        process.arguments = [target, "--size-mb", "4", "--seed", "7", "--manifest", manifest.path] + arguments
         process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
         try process.run()
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw E2EFailure("gen-health-export failed") }
+        guard process.terminationStatus == 0 else {
+            throw E2EFailure("gen-health-export failed: \(String(decoding: message, as: UTF8.self))")
+        }
         return try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: manifest))
     }
 
@@ -97,6 +105,15 @@ import Testing
         let afterSecond = try Self.stored(database)
         #expect(afterSecond.categories == expected)
         #expect(afterSecond.events == total)
+
+        // The same export unzipped (the folder form): the same entries, all already present.
+        let folder = directory.appendingPathComponent("unzipped", isDirectory: true)
+        let folderManifest = try Self.generate(folder, arguments: ["--quirks", "all", "--xml-name", "eksport.xml"])
+        #expect(folderManifest.bySeedCategory == manifest.bySeedCategory)
+        let third = try await TallyProcess.run(["import-health", folder.path], in: directory, environment: environment)
+        #expect(third.status == 0, "\(third.stderr)")
+        #expect(third.stdout.contains("New entries: 0; already present: \(total)"), "\(third.stdout)")
+        #expect(try Self.stored(database).events == total)
     }
 
     @Test func damagedOrForeignInputChangesNothing() async throws {

@@ -8,18 +8,8 @@ final class TallyProcess: @unchecked Sendable {
     /// readabilityHandler) that can race their own cancellation on Linux.
     private let outputFiles: (stdout: URL, stderr: URL)
 
-    /// The directory holding the test bundle also holds the `tally` binary SwiftPM built.
-    static var binary: URL {
-        if let override = ProcessInfo.processInfo.environment["TALLY_BINARY"] { return URL(fileURLWithPath: override) }
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var directory = executable.deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("tally")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return executable.deletingLastPathComponent().appendingPathComponent("tally")
-    }
+    /// The `tally` binary SwiftPM built beside the test bundle (or `TALLY_BINARY`).
+    static let binary = BuiltProducts.executable("tally", overriddenBy: "TALLY_BINARY")
 
     init(_ arguments: [String], in directory: URL, environment: [String: String] = [:], input: String? = nil) throws {
         process.executableURL = Self.binary

@@ -1,33 +1,32 @@
 import Foundation
+import TallyTestSupport
 import Testing
 @testable import TallyIntegrations
 
 /// Generated exports and what the generator says a correct reader finds in them.
 enum HealthExportFixtures {
-    /// `gen-health-export` from `TALLY_GEN_HEALTH_EXPORT`, or from `shared/tools/` beside this
-    /// package or any folder above it (the main repo has `../shared`).
+    /// The package's `gen-health-export` (Sources/gen-health-export), built beside the test
+    /// bundle, or `TALLY_GEN_HEALTH_EXPORT`.
     static func generatorPath() throws -> String {
-        if let path = ProcessInfo.processInfo.environment["TALLY_GEN_HEALTH_EXPORT"], !path.isEmpty {
-            return path
+        let generator = BuiltProducts.executable("gen-health-export", overriddenBy: "TALLY_GEN_HEALTH_EXPORT")
+        guard FileManager.default.isExecutableFile(atPath: generator.path) else {
+            throw FixtureError("\(generator.path) is missing: run `swift build --build-tests` (or set TALLY_GEN_HEALTH_EXPORT)")
         }
-        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        while folder.path != "/" {
-            let candidate = folder.appendingPathComponent("shared/tools/gen-health-export").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            folder.deleteLastPathComponent()
-        }
-        throw FixtureError("gen-health-export not found: set TALLY_GEN_HEALTH_EXPORT or put shared/tools beside the package")
+        return generator.path
     }
 
-    /// Runs the generator; `out` ending in `.zip` makes an archive, anything else bare XML.
+    /// Runs the generator; `out` ending in `.zip` makes an archive, a folder URL
+    /// (`hasDirectoryPath`) the unzipped archive, anything else bare XML. The manifest goes
+    /// beside `out`, as NAME.manifest.json.
     @discardableResult
     static func generate(_ out: URL, sizeMB: Double = 3, seed: Int = 1, arguments: [String] = []) throws -> Manifest {
         let manifest = out.deletingPathExtension().appendingPathExtension("manifest.json")
-        try run(generatorPath(), [out.path, "--size-mb", String(sizeMB), "--seed", String(seed), "--manifest", manifest.path] + arguments)
+        let target = out.hasDirectoryPath ? out.path + "/" : out.path
+        try run(generatorPath(), [target, "--size-mb", String(sizeMB), "--seed", String(seed), "--manifest", manifest.path] + arguments)
         return try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: manifest))
     }
 
-    /// Packs files into a zip with Python's zipfile (the generator needs Python already).
+    /// Packs files into a zip with Python's zipfile, a second writer besides the generator's.
     /// `zip64` writes ZIP64 records for every size and offset; `streamed` writes through a pipe,
     /// so sizes and CRCs follow the data in descriptors, as on-the-fly zippers do.
     static func zip(_ files: [(name: String, path: String)], to out: URL, stored: Bool = false, zip64: Bool = false, streamed: Bool = false) throws {
@@ -52,18 +51,29 @@ enum HealthExportFixtures {
     }
 
     static func run(_ executable: String, _ arguments: [String]) throws {
+        _ = try output(executable, arguments)
+    }
+
+    /// Runs a command to its end; returns its standard output, throws with its standard error
+    /// if it fails.
+    static func output(_ executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let errors = Pipe()
         process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
+        // Standard output to a file: two pipes read one after the other could fill and stall.
+        let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("tally-fixture-\(UUID().uuidString).out")
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outputFile) }
+        process.standardOutput = try FileHandle(forWritingTo: outputFile)
         try process.run()
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw FixtureError("\(executable) \(arguments.prefix(2).joined(separator: " ")) failed: \(String(decoding: message, as: UTF8.self))")
         }
+        return try String(contentsOf: outputFile, encoding: .utf8)
     }
 
     /// A fresh folder, removed when the test's value is released.
@@ -105,13 +115,18 @@ struct Manifest: Decodable {
     var mindful: Total
     var bySeedCategory: [String: Total]
     var workoutCount: Int
+    /// Records outside Correlations other than mindful sessions, which no reader reports.
+    var recordsTopLevel: Int
     var offset: String
     var quirks: [String]
+    var xmlName: String
 
     enum CodingKeys: String, CodingKey {
         case workouts, mindful, offset, quirks
         case bySeedCategory = "by_seed_category"
         case workoutCount = "workout_count"
+        case recordsTopLevel = "records_top_level"
+        case xmlName = "xml_name"
     }
 }
 

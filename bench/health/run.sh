@@ -13,23 +13,17 @@ SEED=${SEED:-1}
 RUNS=${RUNS:-3}
 BIG_MB=${BIG_MB:-}
 
-generator() {
-    if [ -n "${TALLY_GEN_HEALTH_EXPORT:-}" ]; then echo "$TALLY_GEN_HEALTH_EXPORT"; return; fi
-    local dir
-    dir=$(pwd)
-    while [ "$dir" != "/" ]; do
-        if [ -x "$dir/shared/tools/gen-health-export" ]; then echo "$dir/shared/tools/gen-health-export"; return; fi
-        dir=$(dirname "$dir")
-    done
-    echo "gen-health-export not found; set TALLY_GEN_HEALTH_EXPORT" >&2
-    exit 1
-}
-GEN=$(generator)
-
 swift build -c release --product tally-health-bench >&2
 swift build -c release --product tally >&2
 BIN=$(swift build -c release --show-bin-path)/tally-health-bench
 TALLY=$(swift build -c release --show-bin-path)/tally
+# The export generator (Sources/gen-health-export), unless TALLY_GEN_HEALTH_EXPORT names another.
+if [ -n "${TALLY_GEN_HEALTH_EXPORT:-}" ]; then
+    GEN=$TALLY_GEN_HEALTH_EXPORT
+else
+    swift build -c release --product gen-health-export >&2
+    GEN=$(swift build -c release --show-bin-path)/gen-health-export
+fi
 
 # healthkit-to-sqlite from PyPI, the tool people use today, in a cached virtualenv.
 if [ -z "${HEALTHKIT_TO_SQLITE:-}" ]; then
