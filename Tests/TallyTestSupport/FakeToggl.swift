@@ -6,7 +6,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// Toggl Track's API v9 and Webhooks API v1 as a real HTTP server on 127.0.0.1, behaving as
-/// ../shared/reference/toggl.md describes, quirks included. Point a client at `apiURL` and
+/// the Toggl reference notes (docs/toggl.md) describe, quirks included. Point a client at `apiURL` and
 /// `webhooksURL` with `apiToken`; change the account with the methods below; read `requests`
 /// to see what a client spent.
 public final class FakeToggl: Sendable {

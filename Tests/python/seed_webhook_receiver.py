@@ -1,7 +1,7 @@
 """The goal-tracker seed's Flask webhook receiver, run against Tally's deliveries.
 
 Everything between the SEED markers is the seed's code as published
-(../shared/seeds/002_081fe04b043b985f.txt, "Pattern 3: Real-Time with Webhooks"). Around it:
+(the goal-tracker seed document, "Pattern 3: Real-Time with Webhooks"). Around it:
 - WEBHOOK_SECRET is set from the file Tally's `tally webhooks add` output was saved to, as a user
   pastes their secret in;
 - the seed calls `payload.encode('utf-8')` on `request.data`, i.e. it treats the body as text,
