@@ -1,3 +1,5 @@
+import TallyCore
+
 /// The XML as it is written: bytes gathered in a fixed buffer and handed to a sink a megabyte
 /// at a time, so the export is never held whole. Numbers and timestamps are written as digits
 /// directly; no String is made per record.
@@ -122,26 +124,11 @@ struct CivilTime {
         hour = time / 3600
         minute = time / 60 % 60
         second = time % 60
-        // Howard Hinnant's civil_from_days.
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        (year, month, day) = RFC3339.civilDate(daysSinceEpoch: days)
     }
 
-    /// Seconds since 1970-01-01 00:00 of a calendar date and time (Hinnant's days_from_civil).
+    /// Seconds since 1970-01-01 00:00 of a calendar date and time.
     static func seconds(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
-        return days * 86400 + hour * 3600 + minute * 60
+        RFC3339.daysSinceEpoch(year: year, month: month, day: day) * 86400 + hour * 3600 + minute * 60
     }
 }
