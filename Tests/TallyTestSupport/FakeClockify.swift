@@ -17,7 +17,7 @@ public final class FakeClockify: Sendable {
     public let apiKey: String
     public let workspaceID: String
     public let userID: String
-    private let state: Mutex<FakeClockifyState>
+    let state: Mutex<FakeClockifyState>
 
     private init(port: Int, apiKey: String, workspaceID: String, userID: String, state: FakeClockifyState) {
         self.port = port

@@ -45,6 +45,9 @@ struct FakeClockifyAPI {
         guard request.apiKey == apiKey else {
             return .error(401, "Full authentication is required to access this resource")
         }
+        if let recorded = state.recorded.last(where: { $0.matches(method: request.method, path: request.path) }) {
+            return FakeClockifyAnswer(status: recorded.status, body: recorded.body)
+        }
         let parts = request.path.split(separator: "/").map(String.init)
         switch (request.method, parts.count) {
         case ("GET", 1) where parts == ["user"]:

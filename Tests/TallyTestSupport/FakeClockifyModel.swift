@@ -61,6 +61,8 @@ struct FakeClockifyState {
     var countedRequests: [Date] = []
     var injected: [(status: Int, path: String?)] = []
     var maximumPageSize = 5000
+    /// Real Clockify answers served instead of the fake's own (FakeClockify+Recorded).
+    var recorded: [FakeClockify.RecordedAnswer] = []
     private var idCounter: UInt64 = 0
     private let idPrefix: UInt64
 

@@ -119,7 +119,7 @@ extension FakeTogglState {
                 ("X-Toggl-Quota-Resets-In", String(resetsIn(request.now))),
             ]
         }
-        var answer = request.api == .rest ? restAnswer(request) : webhooksAnswer(request)
+        var answer = recordedAnswer(request) ?? (request.api == .rest ? restAnswer(request) : webhooksAnswer(request))
         answer.headers += quotaHeaders
         return answer
     }

@@ -22,6 +22,8 @@ struct FakeTogglState {
     /// When each request that counted against the quota arrived, within the last hour.
     var quotaUses: [Date] = []
     var failures: [Failure] = []
+    /// Real Toggl answers served instead of the fake's own (FakeToggl+Recorded).
+    var recorded: [FakeToggl.RecordedAnswer] = []
 
     var nextEntryID: Int64 = 3_095_646_709
     var nextProjectID: Int64 = 193_791
